@@ -1,0 +1,45 @@
+# Two commands for a fresh machine: `make run` (install, ingest the samples, answer a query)
+# and `make test` (install, lint, type-check, test). Both install from the pinned lock file.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= fengong.duckdb
+
+.PHONY: install run test lint typecheck pytest lock bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	rm -f $(DB)
+	$(BIN)/fengong ingest samples --db $(DB)
+	@echo
+	@echo "What each unit leads, across the samples:"
+	$(BIN)/fengong query --db $(DB) "select org, count(*) as tasks_led from v_assignments where role = 'lead' group by org order by tasks_led desc, org limit 10"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet -e '.[dev]'
+	.lockenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

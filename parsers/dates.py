@@ -1,0 +1,91 @@
+"""Dates in notices: sign dates (2020年9月22日, 二〇二〇年九月二十二日), page dates
+(2020-09-24) and task deadlines (2020年底前, 6月底前)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import unicodedata
+
+import regex
+
+from parsers.ladder import cn_to_int
+
+_CN_YEAR_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "Ｏ": "0",
+    "O": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+_NUM = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
+_YEAR = r"[0-9]{4}|[〇○零Ｏ一二三四五六七八九]{4}"
+DATE_CN = regex.compile(rf"({_YEAR})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日")
+DATE_ISO = regex.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+
+# A deadline: (year)年(month)月底前 / (year)年底前 / (month)月底前 / 年底前 / …月…日前.
+DEADLINE = regex.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?"
+    r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日|底|末)?|(?P<ye>年?底|年末)|(?P<h>上半年|前三季度))"
+    r"\s*(?:之)?前"
+)
+
+
+def _num(text: str) -> int | None:
+    text = unicodedata.normalize("NFKC", text)
+    return int(text) if text.isdigit() else cn_to_int(text)
+
+
+def _year(text: str) -> int | None:
+    text = "".join(_CN_YEAR_DIGITS.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+    return int(text) if text.isdigit() else None
+
+
+def safe_date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first full date in text, Chinese or ISO style."""
+    m = DATE_CN.search(text)
+    if m:
+        return safe_date(_year(m[1]), _num(m[2]), _num(m[3]))
+    m = DATE_ISO.search(unicodedata.normalize("NFKC", text))
+    if m:
+        return safe_date(int(m[1]), int(m[2]), int(m[3]))
+    return None
+
+
+def deadline(text: str, plan_year: int | None) -> tuple[dt.date | None, str | None]:
+    """The deadline a task's text sets, with the phrase as printed."""
+    m = DEADLINE.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None, None
+    year = int(m["y"]) if m["y"] else plan_year
+    phrase = m[0]
+    if year is None:
+        return None, phrase
+    if m["ye"]:
+        return dt.date(year, 12, 31), phrase
+    if m["h"]:
+        return (dt.date(year, 6, 30) if m["h"] == "上半年" else dt.date(year, 9, 30)), phrase
+    month = int(m["m"])
+    if not 1 <= month <= 12:
+        return None, phrase
+    if m["d"]:
+        return safe_date(year, month, int(m["d"])), phrase
+    return dt.date(year, month, calendar.monthrange(year, month)[1]), phrase

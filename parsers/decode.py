@@ -1,0 +1,74 @@
+"""Bytes to text for text and HTML sources: BOM, then a declared charset, then detection."""
+
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+import regex
+
+from parsers.errors import InputError
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+# Chinese sites label GBK pages as gb2312 (and GB18030 ones as gbk); gb18030 is a superset of
+# both, so decoding with it never fails on a character the label's strict codec would lack.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "big5": "big5hkscs",
+}
+
+_CANDIDATES = ["gb18030", "big5hkscs", "utf_16", "utf_32", "cp1252"]
+
+_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.I)
+
+
+def _normal_label(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag within its first 4 KiB."""
+    m = _META_CHARSET.search(data[:4096])
+    return _normal_label(m.group(1).decode("ascii", "replace")) if m else None
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec)
+    if declared:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # a wrong label is common: fall through to detection
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Notices come from Chinese sites: limiting the candidates keeps short GBK pages from
+    # being taken for UTF-16 or a Korean code page.
+    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=_CANDIDATES).best()
+    if best is None:
+        raise InputError(
+            "not text: no character encoding fits its bytes",
+            "is it a binary file with the wrong extension?",
+        )
+    encoding = _normal_label(best.encoding) or best.encoding
+    return data.decode(encoding, errors="replace")

@@ -1,0 +1,237 @@
+"""HTML notices: the page's flow text as paragraphs, its data tables as rows.
+
+Layout tables (a table that holds other tables, or a single column) are read as flow text,
+so that only the plan's own table becomes rows. Rowspan and colspan are expanded, so each
+row sees every cell that covers it, with `origin=False` on the parts merged from above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.html
+import regex
+from lxml import etree
+
+from parsers.blocks import Block, Cell, Document
+from parsers.decode import declared_charset, decode
+from parsers.errors import InputError
+from parsers.furniture import is_furniture
+from schemas import Provenance
+
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "select",
+    "button",
+    "form",
+    "head",
+    "svg",
+    "object",
+    "embed",
+}
+_FURNITURE_ATTR = regex.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|footer|foot|breadcrumbs?|crumbs?|position|location|share|"
+    r"toolbar|copyright|topbar|header|fontsize|print)(?:$|[\s_-])",
+    regex.I,
+)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "main",
+    "body",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+    "hr",
+    "address",
+}
+_SPACE = regex.compile(r"[ \t\r\n\u00a0\u3000]+")
+MAX_SPAN = 100  # a rowspan/colspan beyond this is an error in the page, not a real merge
+
+
+def parse(data: bytes) -> Document:
+    text = decode(data, declared_charset(data))
+    # lxml refuses str input that still carries an XML encoding declaration
+    text = regex.sub(r"^\s*<\?xml[^>]*>", "", text)
+    if not text.strip():
+        raise InputError("empty HTML page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"not parseable as HTML: {exc}") from None
+    tree = root.getroottree()
+    _strip_furniture(root)
+    reader = _Reader(tree)
+    reader.flow(root)
+    reader.flush()
+    return Document("html", reader.blocks)
+
+
+def _strip_furniture(root: lxml.html.HtmlElement) -> None:
+    doomed = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):  # comments and processing instructions
+            doomed.append(el)
+            continue
+        attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if el.tag in _DROP_TAGS or (attrs and _FURNITURE_ATTR.search(attrs)):
+            doomed.append(el)
+    for el in doomed:
+        el.drop_tree()
+
+
+def _is_data_table(table: lxml.html.HtmlElement) -> bool:
+    if table.find(".//table") is not None:
+        return False
+    rows = _rows(table)
+    return len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2
+
+
+def _rows(table: lxml.html.HtmlElement) -> list[list[lxml.html.HtmlElement]]:
+    rows = []
+    for tr in table.iter("tr"):
+        rows.append([c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")])
+    return rows
+
+
+def _span(cell: lxml.html.HtmlElement, name: str) -> int:
+    digits = regex.match(r"\s*(\d+)", cell.get(name) or "")
+    return min(max(int(digits[1]), 1), MAX_SPAN) if digits else 1
+
+
+class _Reader:
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self.blocks: list[Block] = []
+        self.tables = 0
+        self._line: list[str] = []
+        self._line_el: lxml.html.HtmlElement | None = None
+
+    # flow text ---------------------------------------------------------------------------
+    def flow(self, el: lxml.html.HtmlElement) -> None:
+        if el.tag == "table" and _is_data_table(el):
+            self.flush()
+            self.table(el)
+            self._tail(el)
+            return
+        block = el.tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        if el.tag == "br":
+            self.flush()
+        self._text(el.text, el)
+        for child in el:
+            self.flow(child)
+        if block:
+            self.flush()
+        self._tail(el)
+
+    def _tail(self, el: lxml.html.HtmlElement) -> None:
+        parent = el.getparent()
+        if parent is not None:
+            self._text(el.tail, parent)
+
+    def _text(self, text: str | None, el: lxml.html.HtmlElement) -> None:
+        if text and text.strip():
+            if self._line_el is None:
+                self._line_el = el
+            self._line.append(text)
+
+    def flush(self) -> None:
+        text = _SPACE.sub(" ", "".join(self._line)).strip()
+        if text and not is_furniture(text) and self._line_el is not None:
+            path = self.tree.getpath(self._line_el)
+            self.blocks.append(Block("paragraph", text, Provenance(element_path=path)))
+        self._line, self._line_el = [], None
+
+    # tables ------------------------------------------------------------------------------
+    def table(self, table: lxml.html.HtmlElement) -> None:
+        index = self.tables
+        self.tables += 1
+        pending: dict[int, tuple[Cell, int]] = {}  # grid column -> (cell, rows still covered)
+        for tr, cells in zip(table.iter("tr"), _rows(table), strict=True):
+            row: list[Cell] = []
+            col = 0
+            queue = list(cells)
+            while queue or any(c >= col for c in pending):
+                if col in pending:
+                    above, left = pending[col]
+                    row.append(Cell(above.text, origin=False, span=above.span, col=col))
+                    if left > 1:
+                        pending[col] = (above, left - 1)
+                    else:
+                        del pending[col]
+                    col += above.span
+                    continue
+                if not queue:
+                    col += 1
+                    continue
+                td = queue.pop(0)
+                cell = Cell(_cell_text(td), span=_span(td, "colspan"), col=col)
+                row.append(cell)
+                down = _span(td, "rowspan")
+                if down > 1:
+                    pending[col] = (cell, down - 1)
+                col += cell.span
+            if not any(c.text for c in row):
+                continue
+            prov = Provenance(element_path=self.tree.getpath(tr), table=index)
+            self.blocks.append(Block("row", " | ".join(c.text for c in row), prov, row, index))
+
+
+def _cell_text(td: lxml.html.HtmlElement) -> str:
+    """A cell's text with its paragraphs and <br>s kept as line breaks."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def walk(el: lxml.html.HtmlElement) -> Iterator[None]:
+        block = el.tag in _BLOCK_TAGS or el.tag == "br"
+        if block:
+            lines.append("".join(current))
+            current.clear()
+        if el.text:
+            current.append(el.text)
+        for child in el:
+            yield from walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            lines.append("".join(current))
+            current.clear()
+        yield None
+
+    for _ in walk(td):
+        pass
+    lines.append("".join(current))
+    cleaned = (_SPACE.sub(" ", line).strip() for line in lines)
+    return "\n".join(line for line in cleaned if line)

@@ -1,0 +1,53 @@
+"""The role lexicon (data/roles.json): marker words around unit names in a clause."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import regex
+
+# Marker kinds that give the units before them a role.
+ROLE_KINDS = ("lead", "co", "responsible", "coordinator", "implementer", "support")
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    kind: str  # a ROLE_KINDS entry, or co_prefix / object / intro / tail / conj
+    start: int
+    end: int
+
+
+class Lexicon:
+    def __init__(self, data: dict[str, object]) -> None:
+        words: dict[str, str] = {}
+        for kind, entries in data.items():
+            if kind.startswith("_") or kind == "labels" or not isinstance(entries, list):
+                continue
+            for word in entries:
+                words.setdefault(str(word), kind)
+        self.kinds = words
+        alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._pattern = regex.compile(alternation)
+        labels = data.get("labels", {})
+        assert isinstance(labels, dict)
+        self.labels: dict[str, str] = {w: k for k, ws in labels.items() for w in ws}
+        label_words = "|".join(regex.escape(w) for w in sorted(self.labels, key=len, reverse=True))
+        self._label = regex.compile(rf"\s*({label_words})\s*[:：]\s*")
+
+    def marker_at(self, text: str, pos: int) -> Marker | None:
+        m = self._pattern.match(text, pos)
+        return Marker(self.kinds[m[0]], pos, m.end()) if m else None
+
+    def label_at(self, text: str, pos: int) -> Marker | None:
+        """A 牵头单位： style label at pos; its kind is label_<role> (label_none for 分管领导)."""
+        m = self._label.match(text, pos)
+        return Marker(f"label_{self.labels[m[1]]}", m.start(1), m.end()) if m else None
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    raw = resources.files("parsers").joinpath("data/roles.json").read_text(encoding="utf-8")
+    return Lexicon(json.loads(raw))

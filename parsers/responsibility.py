@@ -1,0 +1,262 @@
+"""Responsibility clauses → (unit, role) assignments, as spaCy pipeline components.
+
+The pipeline is `spacy.blank("zh")` (character tokens; no trained Chinese model is needed)
+with three components:
+
+* ``sentencizer`` — splits a clause at 。；! ? and line breaks;
+* ``fengong_units`` — finds unit names (registry + the shape of Chinese unit names) and the
+  role-lexicon words between them, as ``doc.spans["units"]`` and ``doc.spans["markers"]``;
+  names in quotes are skipped, so a platform “…平台” is never an assignee;
+* ``fengong_roles`` — reads each sentence as a sequence of units and markers and gives each
+  unit its role (``span._.role``), leaving out names in the object of the clause
+  (按国家有关主管部门制定的规定…); the text after the roles is ``doc._.requirements``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from parsers.lexicon import ROLE_KINDS, Lexicon, Marker, default_lexicon
+from parsers.units import Registry, load_registry
+
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"'}
+# marker words read before any name is tried at the same place: 牵头会区各单位 is 牵头 + 会 + …
+_ROLE_FIRST = {*ROLE_KINDS, "tail"}
+_SUBCLAUSE = regex.compile(r"[，,]")
+_STOP = regex.compile(r"^[\p{P}\s]*$")
+
+if not Doc.has_extension("requirements"):
+    Doc.set_extension("requirements", default="")
+if not Span.has_extension("role"):
+    Span.set_extension("role", default=None)
+
+
+@Language.factory("fengong_units", default_config={"extra_registries": []})
+def make_unit_finder(nlp: Language, name: str, extra_registries: list[str]) -> UnitFinder:
+    return UnitFinder(load_registry(Path(p) for p in extra_registries), default_lexicon())
+
+
+@Language.factory("fengong_roles")
+def make_role_tagger(nlp: Language, name: str) -> RoleTagger:
+    return RoleTagger()
+
+
+class UnitFinder:
+    def __init__(self, registry: Registry, lexicon: Lexicon) -> None:
+        self.registry = registry
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        units: list[Span] = []
+        markers: list[Span] = []
+        pos, n = 0, len(text)
+        can_start = True  # a name starts only after punctuation, a marker or another name
+        while pos < n:
+            ch = text[pos]
+            if ch in _QUOTES:
+                close = text.find(_QUOTES[ch], pos + 1)
+                pos = n if close < 0 else close + 1
+                can_start = False
+                continue
+            if ch == "\n" or pos == 0:
+                label = self.lexicon.label_at(text, pos)
+                if label:
+                    markers.append(self._span(doc, label.start, label.end, label.kind))
+                    pos, can_start = label.end, True
+                    continue
+            if not ch.strip() or regex.match(r"\p{P}", ch):
+                pos, can_start = pos + 1, True
+                continue
+            marker = self.lexicon.marker_at(text, pos)
+            if marker and marker.kind in _ROLE_FIRST:
+                markers.append(self._span(doc, marker.start, marker.end, marker.kind))
+                pos, can_start = marker.end, True
+                continue
+            if (
+                marker
+                and marker.kind in ("intro", "co_prefix", "object", "conj")
+                and self.registry.unit_at(text, marker.end, self.lexicon) is not None
+            ):
+                markers.append(self._span(doc, marker.start, marker.end, marker.kind))
+                pos, can_start = marker.end, True
+                continue
+            if marker and marker.kind == "boundary":  # 将/要/应…: never the start of a name
+                pos, can_start = marker.end, False
+                continue
+            end = self.registry.unit_at(text, pos, self.lexicon) if can_start else None
+            if end is not None:
+                units.append(self._span(doc, pos, end, "UNIT"))
+                pos, can_start = end, True
+                continue
+            if marker and marker.kind == "object":
+                markers.append(self._span(doc, marker.start, marker.end, marker.kind))
+                pos, can_start = marker.end, True
+                continue
+            pos, can_start = pos + 1, False
+        doc.spans["units"] = units
+        doc.spans["markers"] = markers
+        return doc
+
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, label: str) -> Span:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        assert span is not None  # zh tokens are single characters, so every offset aligns
+        return span
+
+
+class RoleTagger:
+    def __call__(self, doc: Doc) -> Doc:
+        spans = sorted([*doc.spans["units"], *doc.spans["markers"]], key=lambda s: s.start_char)
+        last_role_end = 0
+        for sent in doc.sents:
+            in_sent = [s for s in spans if sent.start_char <= s.start_char < sent.end_char]
+            last_role_end = max(last_role_end, self._sentence(doc, sent, in_sent))
+        doc._.requirements = doc.text[last_role_end:].lstrip("，,、；;。 \n").strip()
+        return doc
+
+    def _sentence(self, doc: Doc, sent: Span, spans: list[Span]) -> int:
+        """Tag the units of one sentence; return where its last role-bearing span ends."""
+        text = doc.text
+        # subclauses: split at commas outside any unit name
+        cuts = [m.start() + sent.start_char for m in _SUBCLAUSE.finditer(sent.text)]
+        cuts = [c for c in cuts if not any(u.start_char <= c < u.end_char for u in spans)]
+        bounds = list(
+            zip([sent.start_char, *[c + 1 for c in cuts]], [*cuts, sent.end_char], strict=True)
+        )
+        state = _State()
+        for start, end in bounds:
+            sub = [s for s in spans if start <= s.start_char < end]
+            state.subclause(text, sub, end)
+        state.finish()
+        return state.last_end
+
+
+@dataclass
+class _State:
+    """The reading of one sentence: units wait in `pending` until a role word claims them."""
+
+    anchor: bool = False  # a lead, coordinator or implementer was named in this sentence
+    last_end: int = 0
+    forced: str | None = None  # from a 牵头单位： label, until the sentence ends
+
+    def __post_init__(self) -> None:
+        self.pending: list[Span] = []
+
+    def subclause(self, text: str, spans: list[Span], end: int) -> None:
+        co_mode = False
+        obj_mode = False
+        carried = bool(self.pending)
+        for span in spans:
+            kind = span.label_
+            if kind.startswith("label_"):
+                self._flush("responsible")
+                self.forced = kind.removeprefix("label_")
+                if self.forced == "responsible" and self.anchor:
+                    self.forced = "co"  # 责任单位 beside a 牵头单位 line assists the lead
+                self.last_end = span.end_char
+            elif kind == "UNIT":
+                if obj_mode:
+                    continue
+                if self.forced:
+                    if self.forced != "none":
+                        self._set(span, self.forced)
+                        self.anchor |= self.forced == "lead"
+                elif co_mode:
+                    self._set(span, "co")
+                else:
+                    self.pending.append(span)
+            elif kind == "lead":
+                self.anchor |= bool(self.pending)
+                self._flush("lead", span)
+            elif kind in ("coordinator", "implementer"):
+                self.anchor |= bool(self.pending)
+                self._flush(kind, span)
+            elif kind == "support":
+                self._flush("support", span)
+            elif kind == "co_prefix":
+                if self.pending:  # X会同Y: X leads the work Y joins
+                    self.anchor = True
+                    self._flush("lead", span)
+                co_mode = True
+            elif kind == "co":
+                if self.pending:
+                    self._flush("co", span)  # Y配合
+                else:
+                    co_mode = True  # 配合Y
+            elif kind == "responsible":
+                bare = _STOP.match(text[span.end_char : end]) is not None
+                self._flush("co" if self.anchor and bare else "responsible", span)
+            elif kind == "object":
+                obj_mode = True
+        only_names = all(s.label_ == "UNIT" for s in spans) and not carried
+        if not only_names:  # a list of names alone may take its role from the next subclause
+            self._flush("responsible")
+
+    def finish(self) -> None:
+        self._flush("responsible")
+
+    def _flush(self, role: str, marker: Span | None = None) -> None:
+        for unit in self.pending:
+            self._set(unit, role)
+        self.pending = []
+        if marker is not None:
+            self.last_end = max(self.last_end, marker.end_char)
+
+    def _set(self, unit: Span, role: str) -> None:
+        unit._.role = role
+        self.last_end = max(self.last_end, unit.end_char)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    raw: str  # as printed
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseReading:
+    units: list[Found]
+    requirements: str
+
+
+@cache
+def build_nlp(extra_registries: tuple[str, ...] = ()) -> Language:
+    nlp = spacy.blank("zh")
+    nlp.add_pipe(
+        "sentencizer", config={"punct_chars": ["。", "；", ";", "！", "？", "!", "?", "\n"]}
+    )
+    nlp.add_pipe("fengong_units", config={"extra_registries": list(extra_registries)})
+    nlp.add_pipe("fengong_roles")
+    return nlp
+
+
+def read_clauses(
+    texts: Iterable[str], extra_registries: tuple[str, ...] = ()
+) -> list[ClauseReading]:
+    nlp = build_nlp(extra_registries)
+    out = []
+    for doc in nlp.pipe(texts):
+        found = [Found(s.text, s._.role) for s in doc.spans["units"] if s._.role]
+        out.append(ClauseReading(found, doc._.requirements))
+    return out
+
+
+def find_units(text: str, extra_registries: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Unit names in any text (for deciding whether a paragraph is a clause)."""
+    doc = build_nlp(extra_registries).get_pipe("fengong_units")(
+        build_nlp(extra_registries).make_doc(text)
+    )
+    return [(s.start_char, s.end_char) for s in doc.spans["units"]]
+
+
+def leading_marker(text: str) -> Marker | None:
+    return default_lexicon().marker_at(text, 0)

@@ -1,0 +1,28 @@
+"""Traditional-script notices are parsed on a simplified copy (OpenCC t2s); their text is
+stored as printed, and unit names are canonical in simplified script."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import opencc
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to simplified script changes more than 1% of the Han characters."""
+    sample = text[:20_000]
+    converted = to_simplified(sample)
+    if len(converted) != len(sample):
+        return True
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") or 1
+    changed = sum(1 for a, b in zip(sample, converted, strict=True) if a != b)
+    return changed / han > 0.01

@@ -1,0 +1,44 @@
+"""Plain-text notices: scraped pages where each table cell became a paragraph, or where a
+table survived as pipe-separated rows (| cell | cell |)."""
+
+from __future__ import annotations
+
+import regex
+
+from parsers.blocks import Block, Cell, Document
+from parsers.decode import decode
+from parsers.furniture import is_furniture
+from schemas import Provenance
+
+_PIPE_ROW = regex.compile(r"^\s*[|｜](.*)[|｜]\s*$")
+_RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
+
+
+def parse(data: bytes) -> Document:
+    return parse_text(decode(data))
+
+
+def parse_text(text: str) -> Document:
+    blocks: list[Block] = []
+    table = -1
+    in_table = False
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().replace("\u3000", " ").strip()
+        prov = Provenance(line_start=lineno, line_end=lineno)
+        if not line:
+            continue
+        row = _PIPE_ROW.match(line)
+        if row:
+            if _RULE_ROW.match(line):
+                continue
+            if not in_table:
+                table += 1
+                in_table = True
+            cells = [Cell(c.strip(), col=i) for i, c in enumerate(regex.split(r"[|｜]", row[1]))]
+            blocks.append(Block("row", " | ".join(c.text for c in cells), prov, cells, table))
+            continue
+        in_table = False
+        if is_furniture(line):
+            continue
+        blocks.append(Block("paragraph", line, prov))
+    return Document("text", blocks)

@@ -1,0 +1,175 @@
+"""The unit registry: what a Chinese unit name looks like, and its canonical form.
+
+A unit is found at a position in a clause when a name ending in a unit suffix (…局, …委员会,
+…镇街, …单位) is followed by a boundary: punctuation, the end, or a role-lexicon word. The
+registry (data/units.json, plus the user's files) adds known names, aliases, renames and
+well-known abbreviations (区政数局 → 区政务服务数据管理局).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+from parsers.lexicon import Lexicon
+
+OPEN, CLOSE = "(（", ")）"
+_PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
+_PLATE = regex.compile(r"^(.+?)[(（]([^()（）]+)[)）]$")
+_COLLECTIVE = regex.compile(r"^(?:\p{Han}{0,4}?各|各|\p{Han}{0,3}有关|\p{Han}{0,3}相关)")
+MAX_NAME = 40
+
+
+@dataclass
+class Registry:
+    levels: list[str]
+    suffixes: list[str]
+    abbreviations: dict[str, str]
+    aliases: dict[str, str] = field(default_factory=dict)  # alias or old name -> name
+    known: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_data(cls, datas: Iterable[dict[str, object]]) -> Registry:
+        reg = cls([], [], {})
+        for data in datas:
+            reg.levels += [str(x) for x in data.get("levels", [])]  # type: ignore[attr-defined]
+            reg.suffixes += [str(x) for x in data.get("suffixes", [])]  # type: ignore[attr-defined]
+            reg.abbreviations.update(data.get("abbreviations", {}))  # type: ignore[arg-type]
+            for unit in data.get("units", []):  # type: ignore[attr-defined]
+                name = unit["name"]
+                reg.known.add(name)
+                for alias in [*unit.get("aliases", []), *unit.get("former_names", [])]:
+                    reg.aliases[alias] = name
+                    reg.known.add(alias)
+        reg.levels.sort(key=len, reverse=True)
+        return reg
+
+    # finding -----------------------------------------------------------------------------
+    def unit_at(self, text: str, pos: int, lexicon: Lexicon, depth: int = 0) -> int | None:
+        """Where a unit name starting at pos ends, or None when none starts there."""
+        if pos >= len(text) or _PUNCT.match(text, pos):
+            return None
+        i = pos
+        limit = min(len(text), pos + MAX_NAME)
+        while i < limit:
+            ch = text[i]
+            if ch in OPEN:
+                close = _closing(text, i)
+                if close is None:
+                    return None
+                head = text[pos:i]
+                if i > pos and self._ends_unit(head):
+                    # a second plate (区委组织部（区公务员局）) or a collective's own
+                    # parentheses (各镇（街道）) belong to the name; a remark such as
+                    # （代章） or （牵头） does not
+                    inner = text[i + 1 : close - 1]
+                    if (self._ends_unit(inner) or self.is_collective(head)) and self._boundary(
+                        text, close, lexicon, depth
+                    ):
+                        return close
+                    return i
+                i = close  # parentheses inside a name: 各县（市、区）人民政府
+                continue
+            if _PUNCT.match(ch) or (text.startswith(("“", "”", "《"), i)):
+                return None
+            i += 1
+            if i < len(text) and text[i] in OPEN:
+                continue  # decided when the loop reaches the parenthesis
+            if self._ends_unit(text[pos:i]) and self._boundary(text, i, lexicon, depth):
+                return i
+        return None
+
+    def _ends_unit(self, name: str) -> bool:
+        if len(name) < 2:
+            return False
+        return name in self.known or name.endswith(tuple(self.suffixes))
+
+    def _boundary(self, text: str, i: int, lexicon: Lexicon, depth: int) -> bool:
+        if i >= len(text) or _PUNCT.match(text, i) or text[i] in OPEN:
+            return True
+        marker = lexicon.marker_at(text, i)
+        if marker is None:
+            return False
+        if marker.kind in ("conj", "co_prefix"):
+            # 区司法局和区财政局: 和 separates two units; 区住房和城乡建设局 is one
+            return depth < 2 and self.unit_at(text, marker.end, lexicon, depth + 1) is not None
+        return True
+
+    # naming ------------------------------------------------------------------------------
+    def is_collective(self, name: str) -> bool:
+        return bool(_COLLECTIVE.match(name))
+
+    def split_plate(self, raw: str) -> tuple[str, str | None]:
+        """区委组织部(区公务员局) → (区委组织部, 区公务员局); 各镇（街道） stays whole."""
+        m = _PLATE.match(raw)
+        if not m or self.is_collective(raw) or not self._ends_unit(m[2]):
+            return raw, None
+        return m[1], m[2]
+
+    def canonical(self, name: str, defined: dict[str, str] | None = None) -> str:
+        """The full name for an abbreviation the document defines or the registry knows."""
+        for table in (defined or {}, self.aliases):
+            if name in table:
+                return table[name]
+        for level in ("", *self.levels):
+            if name.startswith(level) and name[len(level) :] in self.abbreviations:
+                return level + self.abbreviations[name[len(level) :]]
+        return name
+
+
+def _closing(text: str, i: int) -> int | None:
+    depth = 0
+    for j in range(i, min(len(text), i + MAX_NAME)):
+        if text[j] in OPEN:
+            depth += 1
+        elif text[j] in CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
+
+
+def expand_abbreviations(names: Iterable[str], registry: Registry) -> dict[str, str]:
+    """Short names that abbreviate a longer name of the same document (区政数局 ← 区政务服务数据
+    管理局): same level prefix, same last character, characters in order. Ambiguous ones stay."""
+    names = sorted(set(names), key=len)
+    out: dict[str, str] = {}
+    for short in names:
+        if registry.is_collective(short):
+            continue
+        level = next((lv for lv in registry.levels if short.startswith(lv)), "")
+        hits = [
+            long
+            for long in names
+            if len(long) > len(short)
+            and long.startswith(level)
+            and long[-1] == short[-1]
+            and not registry.is_collective(long)
+            and _subsequence(short[len(level) :], long[len(level) :])
+            and short[len(level)] == long[len(level)]
+        ]
+        if len(hits) == 1:
+            out[short] = hits[0]
+    return out
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def load_registry(extra: Iterable[Path] = ()) -> Registry:
+    return _load(tuple(str(p) for p in extra))
+
+
+@cache
+def _load(extra: tuple[str, ...]) -> Registry:
+    raw = resources.files("parsers").joinpath("data/units.json").read_text(encoding="utf-8")
+    datas = [json.loads(raw)] + [json.loads(Path(p).read_text(encoding="utf-8")) for p in extra]
+    return Registry.from_data(datas)

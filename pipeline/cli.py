@@ -1,0 +1,176 @@
+"""The `fengong` command: a thin layer over pipeline.api and the warehouse."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parsers.errors import InputError
+from pipeline import api
+from schemas import Notice
+from warehouse.store import Warehouse, WarehouseError
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+db_option = click.option(
+    "--db",
+    envvar="FENGONG_DB",
+    default=api.DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The DuckDB warehouse file (or set FENGONG_DB).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fengong")
+def main() -> None:
+    """fengong: work-plan notices (分工方案) → sections, tasks, units and roles in DuckDB."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@db_option
+@click.option("--max-mb", default=64, show_default=True, help="Refuse files larger than this.")
+@click.option(
+    "--units",
+    "unit_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A unit file of aliases and renames (units.json's shape); repeatable.",
+)
+@click.option(
+    "--lock-timeout",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another fengong process writing the same warehouse.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
+def ingest(
+    paths: tuple[str, ...],
+    db: str,
+    max_mb: int,
+    unit_files: tuple[str, ...],
+    lock_timeout: float,
+    quiet: bool,
+) -> None:
+    """Parse notices (files or folders) and store them in the warehouse.
+
+    One line per file; a bad file is reported and the batch goes on; the exit status is 1
+    when any file failed.
+    """
+    options = api.Options(max_bytes=max_mb * 2**20, extra_registries=unit_files)
+    files = list(api.iter_files(paths))
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+
+    def report(r: api.FileResult) -> None:
+        progress.advance(bar)
+        if r.status == "failed":
+            err.print(f"[red]error[/red] {r.error}", highlight=False)
+        elif not quiet:
+            out.print(
+                f"{r.status:<9} {r.path}: {r.tasks} tasks, {r.assignments} assignments "
+                f"({r.seconds * 1000:.0f} ms)",
+                highlight=False,
+            )
+
+    try:
+        with progress:
+            bar = progress.add_task("ingesting", total=len(files))
+            result = api.ingest(
+                files, db=db, options=options, on_result=report, lock_timeout=lock_timeout
+            )
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from None
+    summary = ", ".join(
+        f"{result.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "failed")
+    )
+    err.print(f"{len(result.results)} files: {summary} → {db}", highlight=False)
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--units", "unit_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+def parse(file: str, unit_files: tuple[str, ...]) -> None:
+    """Print one notice as JSON (the Notice model); nothing is stored."""
+    try:
+        notice = api.parse(file, api.Options(extra_registries=unit_files))
+    except InputError as exc:
+        raise click.ClickException(exc.line(file)) from None
+    click.echo(notice.model_dump_json(indent=1))
+
+
+@main.command()
+@click.argument("sql")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def query(sql: str, db: str, fmt: str) -> None:
+    """Run SQL on the warehouse (read-only) and print the answer."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no warehouse here (run fengong ingest first)")
+    try:
+        with Warehouse.open(db, read_only=True) as wh:
+            cur = wh.sql(sql)
+            columns = [d[0] for d in cur.description or []]
+            rows = cur.fetchall()
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # duckdb's parser, binder and catalog errors: one line each
+        raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
+    print_rows(columns, rows, fmt)
+
+
+def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        click.echo(
+            json.dumps(
+                [dict(zip(columns, r, strict=True)) for r in rows],
+                ensure_ascii=False,
+                default=str,
+                indent=1,
+            )
+        )
+    else:
+        table = Table(*columns, show_lines=False)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        out.print(table)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the Notice model."""
+    click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Responsibility clauses → (unit as printed, role), following GOLD-GUIDE's role table."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.responsibility import build_nlp, read_clauses
+from parsers.units import expand_abbreviations, load_registry
+
+CASES = [
+    ("区政务服务数据管理局负责。", [("区政务服务数据管理局", "responsible")]),
+    (
+        "区政务服务数据管理局牵头会区各单位、各镇街负责。",
+        [("区政务服务数据管理局", "lead"), ("区各单位", "co"), ("各镇街", "co")],
+    ),
+    ("由区政数局牵头会区各单位负责。", [("区政数局", "lead"), ("区各单位", "co")]),
+    (
+        "区政数局牵头会区各单位完成区一级编制任务,各镇街完成镇街一级编制任务。",
+        [("区政数局", "lead"), ("区各单位", "co"), ("各镇街", "responsible")],
+    ),
+    (
+        "区司法局参照市级制度制定我区制度。区各单位、各镇街按要求执行。",
+        [("区司法局", "responsible"), ("区各单位", "responsible"), ("各镇街", "responsible")],
+    ),
+    (
+        "区住房和城乡建设局、区发展和改革局等单位牵头负责。",
+        [("区住房和城乡建设局", "lead"), ("区发展和改革局", "lead")],
+    ),
+    (
+        "区府办统筹协调、区政数局组织实施,会各单位、各镇街负责。",
+        [
+            ("区府办", "coordinator"),
+            ("区政数局", "implementer"),
+            ("各单位", "co"),
+            ("各镇街", "co"),
+        ],
+    ),
+    ("区委组织部(区公务员局)负责。", [("区委组织部(区公务员局)", "responsible")]),
+    (
+        "区有关主管部门按国家有关主管部门制定的规定抓好贯彻执行。",
+        [("区有关主管部门", "responsible")],
+    ),
+    (
+        "区司法局牵头会区各单位按职能分工,将文件在“广州市行政规范性文件统一发布平台”发布。",
+        [("区司法局", "lead"), ("区各单位", "co")],
+    ),
+    (
+        "市政数局牵头，市司法局、市财政局按职责分工负责。",
+        [("市政数局", "lead"), ("市司法局", "co"), ("市财政局", "co")],
+    ),
+    ("市政数局牵头、市司法局配合。", [("市政数局", "lead"), ("市司法局", "co")]),
+    ("市教育局会同市财政局负责。", [("市教育局", "lead"), ("市财政局", "co")]),
+    ("各有关单位按职责分工落实。", [("各有关单位", "responsible")]),
+    ("市政数局做好技术支持和指导。", [("市政数局", "support")]),
+    ("办公室、政策法规处分别牵头落实。", [("办公室", "lead"), ("政策法规处", "lead")]),
+    ("市司法局和市财政局负责。", [("市司法局", "responsible"), ("市财政局", "responsible")]),
+    ("市规划和自然资源局番禺区分局负责。", [("市规划和自然资源局番禺区分局", "responsible")]),
+    ("各县（市、区）人民政府负责。", [("各县（市、区）人民政府", "responsible")]),
+    ("各镇（街道）负责。", [("各镇（街道）", "responsible")]),
+    (
+        "牵头单位：市政数局\n配合单位：市司法局、市财政局",
+        [("市政数局", "lead"), ("市司法局", "co"), ("市财政局", "co")],
+    ),
+    ("分管区领导：张三\n责任单位：区政数局", [("区政数局", "responsible")]),
+]
+
+
+@pytest.mark.parametrize(("clause", "want"), CASES, ids=[c for c, _ in CASES])
+def test_roles(clause: str, want: list[tuple[str, str]]) -> None:
+    (reading,) = read_clauses([clause])
+    assert [(u.raw, u.role) for u in reading.units] == want
+
+
+def test_requirements_are_the_text_after_the_roles() -> None:
+    clause = "区各单位、各镇街办理,政务公开工作纳入单位领导分工,在政府网站主动公开。"
+    (reading,) = read_clauses([clause])
+    assert reading.requirements == "政务公开工作纳入单位领导分工,在政府网站主动公开。"
+
+
+def test_pipeline_is_spacy_with_registered_components() -> None:
+    nlp = build_nlp()
+    assert nlp.lang == "zh"
+    assert nlp.pipe_names == ["sentencizer", "fengong_units", "fengong_roles"]
+    doc = nlp("区府办统筹协调，区政数局组织实施。")
+    assert [(s.text, s._.role) for s in doc.spans["units"]] == [
+        ("区府办", "coordinator"),
+        ("区政数局", "implementer"),
+    ]
+
+
+def test_canonical_names() -> None:
+    reg = load_registry()
+    assert reg.canonical("区政数局") == "区政务服务数据管理局"
+    assert reg.canonical("区府办") == "区政府办公室"
+    assert reg.canonical("区编办") == "区编办"  # not well known: kept as written
+    assert reg.canonical("区政数局", {"区政数局": "区政务数据局"}) == "区政务数据局"
+    assert reg.split_plate("区委组织部(区公务员局)") == ("区委组织部", "区公务员局")
+    assert reg.split_plate("各镇（街道）") == ("各镇（街道）", None)
+    assert reg.is_collective("各镇街") and reg.is_collective("区有关主管部门")
+    assert not reg.is_collective("区司法局")
+
+
+def test_abbreviation_resolved_from_a_full_name_in_the_same_notice() -> None:
+    reg = load_registry()
+    got = expand_abbreviations(["市人社局", "市人力资源和社会保障局", "市司法局", "各单位"], reg)
+    assert got == {"市人社局": "市人力资源和社会保障局"}

@@ -1,0 +1,101 @@
+"""The fengong command, run as a real subprocess like a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED
+
+FENGONG = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*FENGONG, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.html"
+    bad.write_bytes(b"")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(SEED.read_bytes())
+    (folder / "empty.txt").write_bytes(b"   \n")
+    proc = run("ingest", str(folder), str(bad), "--db", str(db))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
+    assert errors == [f"error {folder / 'empty.txt'}: empty file", f"error {bad}: empty file"]
+    assert "seed.txt: 43 tasks, 109 assignments" in proc.stdout
+    assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 2 failed" in proc.stderr
+
+    proc = run(
+        "query",
+        "select status, count(*) n from v_ingest_log group by status order by 1",
+        "--format",
+        "csv",
+        env={"FENGONG_DB": str(db)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["status,n", "failed,2", "ingested,1"]
+
+
+def test_query_formats_and_errors(db: Path) -> None:
+    assert run("ingest", str(SEED), "--db", str(db), "-q").returncode == 0
+    proc = run(
+        "query",
+        "select task_key, deadline from v_tasks where deadline is not null order by task_key",
+        "--db",
+        str(db),
+        "--format",
+        "json",
+    )
+    assert json.loads(proc.stdout) == [
+        {"task_key": "一.(二).2", "deadline": "2020-12-31"},
+        {"task_key": "五.(三).4", "deadline": "2020-12-31"},
+    ]
+    proc = run("query", "select nonsense from nowhere", "--db", str(db))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: query failed: Catalog Error")
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_parse_prints_the_model_and_stores_nothing(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [*FENGONG, "parse", str(SEED)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    notice = json.loads(proc.stdout)
+    assert notice["schema_name"] == "fengong.Notice"
+    assert len(notice["tasks"]) == 43
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("payload", [b"\x00\x01\x02garbage" * 50, b"PK\x03\x04truncated"])
+def test_parse_refuses_bad_input_in_one_line(tmp_path: Path, payload: bytes) -> None:
+    bad = tmp_path / "notice.txt"
+    bad.write_bytes(payload)
+    proc = run("parse", str(bad))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert str(bad) in proc.stderr
+
+
+def test_schema_is_a_json_schema_of_the_notice() -> None:
+    proc = run("schema")
+    schema = json.loads(proc.stdout)
+    assert schema["title"] == "Notice"
+    assert schema["additionalProperties"] is False
+    assert {"Task", "Assignment", "Clause", "Provenance"} <= set(schema["$defs"])
