@@ -119,3 +119,72 @@ def score(db: Path, gold_path: Path) -> Score:
         missing=sorted(set(g_asg) - set(got_asg))[:10] + sorted(g_tasks - got_tasks)[:10],
         unexpected=sorted(set(got_asg) - set(g_asg))[:10] + sorted(got_tasks - g_tasks)[:10],
     )
+
+
+# Year-over-year diffs ----------------------------------------------------------------------
+
+OWNER_ROLES = ("lead", "responsible", "coordinator", "implementer")
+
+
+def owners(pairs: list[tuple[str, str]]) -> frozenset[str]:
+    """A task's owners: its lead units, else responsible, else coordinator, else implementer."""
+    for role in OWNER_ROLES:
+        found = frozenset(norm_org(org) for r, org in pairs if r == role)
+        if found:
+            return found
+    return frozenset()
+
+
+@dataclass
+class DiffScore:
+    links: float
+    owner_changes: float
+    n_owner_changes: int
+    missing: list[Any]
+    unexpected: list[Any]
+
+
+def score_diff(db: Path, diff_path: Path, gold_from: Path, gold_to: Path) -> DiffScore:
+    """v_task_links and the owners in v_assignments against a gold diff (*.diff.json)."""
+    diff = json.loads(diff_path.read_text(encoding="utf-8"))
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in (gold_from, gold_to)]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        titles = dict(con.execute("select plan_title, notice_id from v_notices").fetchall())
+        by_title = {norm_text(t): nid for t, nid in titles.items()}
+        ids = [by_title[norm_text(g["notice"]["plan_title"])] for g in golds]
+        links = con.execute(
+            "select from_task_key, to_task_key from v_task_links "
+            "where from_notice_id = ? and to_notice_id = ?",
+            ids,
+        ).fetchall()
+        got_pairs: list[dict[str, list[tuple[str, str]]]] = []
+        for nid in ids:
+            by_task: dict[str, list[tuple[str, str]]] = {}
+            rows = con.execute(
+                "select task_key, role, org from v_assignments where notice_id = ?", [nid]
+            ).fetchall()
+            for key, role, org in rows:
+                by_task.setdefault(norm_text(key), []).append((role, org))
+            got_pairs.append(by_task)
+    finally:
+        con.close()
+    got = {(norm_text(a), norm_text(b)) for a, b in links}
+    want = {(norm_text(a), norm_text(b)) for a, b in diff["matches"]}
+    gold_owners = [
+        {
+            norm_text(t["key"]): owners([(x["role"], x["org"]) for x in t["assignments"]])
+            for t in g["tasks"]
+        }
+        for g in golds
+    ]
+    got_owners = [{k: owners(v) for k, v in by.items()} for by in got_pairs]
+    want_changes = {(a, b) for a, b in want if gold_owners[0][a] != gold_owners[1][b]}
+    got_changes = {(a, b) for a, b in got if got_owners[0].get(a) != got_owners[1].get(b)}
+    return DiffScore(
+        links=f1(got, want),
+        owner_changes=f1(got_changes, want_changes),
+        n_owner_changes=len(want_changes),
+        missing=sorted(want - got),
+        unexpected=sorted(got - want),
+    )

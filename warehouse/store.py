@@ -19,6 +19,7 @@ from typing import Any, Literal
 import duckdb
 
 from schemas import Notice
+from warehouse import links
 
 StoreStatus = Literal["ingested", "replaced", "unchanged"]
 _TABLES = ("sections", "tasks", "clauses", "assignments", "unit_aliases", "notice_references")
@@ -122,6 +123,14 @@ class Warehouse:
                 raise
             applied.append(m.version)
         self.con.execute(_views_sql())
+        # Links for notices stored before migration 002, or by an older alignment method.
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            links.sync(self.con)
+            self.con.execute("COMMIT")
+        except duckdb.Error:
+            self.con.execute("ROLLBACK")
+            raise
         return applied
 
     def schema_version(self) -> int:
@@ -153,6 +162,7 @@ class Warehouse:
         try:
             self._delete(notice.notice_id)
             self._insert(notice)
+            links.sync(self.con, [notice.notice_id])  # the year-over-year links
             self.con.execute(
                 "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [

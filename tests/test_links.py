@@ -1,0 +1,179 @@
+"""Year-over-year task links: the alignment, and the links kept in the warehouse on ingest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import ingest
+from tests.conftest import GOLD, SAMPLES, SEED
+from tests.scoring import score_diff
+from warehouse import links
+from warehouse.align import TaskText, align
+from warehouse.links import plan_kind, series_pairs
+from warehouse.store import Warehouse
+
+NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+# the alignment ------------------------------------------------------------------------------
+
+
+def test_reordered_and_reworded_tasks_are_found_by_content() -> None:
+    before = [
+        TaskText("一.1", "更新完善权责清单并按要求公开。"),
+        TaskText("一.2", "组织编写本级政府行政机关机构职能目录并向社会公开。"),
+        TaskText("二.1", "坚持做好疫情防控常态化下疫情信息发布工作。"),
+    ]
+    after = [
+        TaskText("一.1", "坚持做好疫情防控常态化下疫情信息发布工作"),
+        TaskText("一.2", "做好新冠病毒疫苗接种政策和接种点信息发布。"),
+        TaskText("二.1", "动态更新完善权责清单并按要求公开。"),
+    ]
+    got = [(x.from_key, x.to_key, x.change) for x in align(before, after)]
+    # punctuation at the end is not a change; one added word is; the vaccine task is new and
+    # the catalogue task dropped
+    assert got == [("一.1", "二.1", "reworded"), ("二.1", "一.1", "unchanged")]
+
+
+def test_the_assignment_is_one_to_one_and_section_context_decides_ties() -> None:
+    before = [
+        TaskText("一.1", "严格落实个人信息保护有关规定。", "围绕突发事件 严格依法保护各项法定权利"),
+        TaskText("二.1", "严格落实个人信息保护有关规定。", "加强制度执行 规范申请办理工作"),
+    ]
+    after = [TaskText("五.1", "严格落实个人信息保护有关规定。", "加强制度执行 规范申请办理")]
+    assert [(x.from_key, x.to_key) for x in align(before, after)] == [("二.1", "五.1")]
+    assert align(before, []) == [] and align([], after) == []
+
+
+def test_plans_pair_with_the_latest_earlier_plan_of_the_same_region_and_kind() -> None:
+    assert plan_kind("南沙区2020年政务公开工作要点分工方案", "南沙区") == "政务公开"
+    notices = [
+        ("a20", "南沙区", 2020, "南沙区2020年政务公开工作要点分工方案"),
+        ("a22", "南沙区", 2022, "南沙区2022年政务公开工作要点责任分工"),
+        ("b21", "南沙区", 2021, "南沙区2021年优化营商环境重点任务分工方案"),
+        ("b22", "南沙区", 2022, "南沙区2022年优化营商环境工作方案"),
+        ("c21", "花都区", 2021, "花都区2021年政务公开工作要点分工方案"),
+        ("x", None, 2021, "无地区的方案"),
+    ]
+    assert series_pairs(notices) == {("a20", "a22"), ("b21", "b22")}
+    assert series_pairs([*notices, ("a21", "南沙区", 2021, "2021年南沙区政务公开要点")]) == {
+        ("a20", "a21"),
+        ("a21", "a22"),
+        ("b21", "b22"),
+    }
+
+
+# the warehouse ------------------------------------------------------------------------------
+
+
+def test_the_constructed_second_year_scores_against_its_gold_diff(db: Path) -> None:
+    report = ingest([SEED, NANSHA_2021], db=db)
+    assert [r.status for r in report.results] == ["ingested", "ingested"]
+    s = score_diff(
+        db,
+        GOLD / "nansha-2020-2021.diff.json",
+        GOLD / "nansha-2020.gold.json",
+        GOLD / "nansha-2021.gold.json",
+    )
+    assert s.links >= 0.95, (s.missing, s.unexpected)
+    assert s.owner_changes >= 0.9 and s.n_owner_changes == 5
+    added = {k for (k,) in rows(db, "select task_key from v_tasks_added")}
+    removed = {k for (k,) in rows(db, "select task_key from v_tasks_removed")}
+    assert added == {"一.(三).4", "二.(二).4", "三.(二).3", "四.(一).1", "五.(一).4"}
+    assert removed == {"二.(二).2", "四.(一).4", "五.(一).2", "五.(三).4", "六.(二).1"}
+    changes = rows(
+        db,
+        "select from_task_key, to_task_key, owners_before, owners_after "
+        "from v_responsibility_changes where region = '南沙区' and from_year = 2020 "
+        "and to_year = 2021 order by to_task_key",
+    )
+    # 权责清单: the lead moved from 区政数局 to 区委编办
+    assert ("一.(一).1", "三.(一).1", ["区政务服务数据管理局"], ["区委编办"]) in changes
+    unchanged = rows(
+        db, "select count(*) from v_task_links where change = 'unchanged' and similarity = 1"
+    )
+    assert unchanged[0][0] >= 20
+
+
+def year_variant(tmp_path: Path, source: Path, year: int, drop: str | None = None) -> Path:
+    """The notice with its year changed (a later plan of the same region), optionally with one
+    task line dropped."""
+    text = re.sub(r"20\d\d年", f"{year}年", source.read_text(encoding="utf-8"))
+    if drop:
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(drop))
+    out = tmp_path / f"{source.stem}-{year}{'-' + drop if drop else ''}.txt"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def pairs(db: Path) -> set[tuple[object, ...]]:
+    return set(
+        rows(
+            db,
+            "select a.year, b.year from task_link_pairs p "
+            "join v_notices a on a.notice_id = p.from_notice_id "
+            "join v_notices b on b.notice_id = p.to_notice_id",
+        )
+    )
+
+
+def test_links_follow_consecutive_years_and_replacements(db: Path, tmp_path: Path) -> None:
+    y2022 = year_variant(tmp_path, NANSHA_2021, 2022)
+    ingest([SEED, y2022], db=db)
+    assert pairs(db) == {(2020, 2022)}  # 2021 is missing: 2022 follows 2020
+    ingest([NANSHA_2021], db=db)
+    assert pairs(db) == {(2020, 2021), (2021, 2022)}
+    assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 43
+    # a replaced 2021 (one task dropped) recomputes both of its pairs
+    dropped = year_variant(tmp_path, NANSHA_2021, 2021, drop="4.做好新冠病毒疫苗")
+    assert [r.status for r in ingest([dropped], db=db).results] == ["replaced"]
+    assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 42
+    assert rows(db, "select count(*) from v_tasks_added where to_year = 2021")[0][0] == 4
+    # no link points at a task that is not stored
+    dangling = rows(
+        db,
+        "select count(*) from v_task_links l where not exists (select 1 from v_tasks t "
+        "where t.notice_id = l.to_notice_id and t.task_key = l.to_task_key) "
+        "or not exists (select 1 from v_tasks t "
+        "where t.notice_id = l.from_notice_id and t.task_key = l.from_task_key)",
+    )
+    assert dangling == [(0,)]
+
+
+def test_a_failure_while_linking_leaves_the_old_notice_and_links(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest([SEED, NANSHA_2021], db=db)
+    before = rows(db, "select * from task_links order by all")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(links, "align", broken)
+    dropped = year_variant(tmp_path, NANSHA_2021, 2021, drop="4.做好新冠病毒疫苗")
+    report = ingest([dropped], db=db)
+    assert report.results[0].status == "failed" and "disk full" in (report.results[0].error or "")
+    assert rows(db, "select * from task_links order by all") == before
+    assert rows(db, "select count(*) from v_tasks")[0][0] == 86  # the old 2021 is whole
+
+
+def test_links_are_filled_in_for_a_warehouse_from_before_migration_002(db: Path) -> None:
+    ingest([SEED, NANSHA_2021], db=db)
+    con = duckdb.connect(str(db))
+    con.execute("delete from task_links; update task_link_pairs set method = 'older-method'")
+    con.close()
+    with Warehouse.open(db) as wh:  # links of an older method are recomputed on open
+        assert wh.sql("select count(*) from v_task_links").fetchone() == (38,)
+        assert wh.sql("select distinct method from task_link_pairs").fetchall() == [(links.METHOD,)]

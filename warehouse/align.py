@@ -1,0 +1,106 @@
+"""Which task of last year's plan is which task of this year's: alignment by content.
+
+Plans are reorganised every year (sections renamed and reordered, tasks reworded, dropped,
+added, moved), so keys do not line up. A task is matched by what it says: the Dice
+coefficient of the character-bigram multisets of the two texts (no word segmentation; digits
+count as one symbol so 2020年底前 and 2021年底前 read alike). The titles of the sections
+around a task are a secondary signal that decides between near-equal candidates. The pairing
+is one-to-one and optimal over the whole plan (the Hungarian method, scipy's
+linear_sum_assignment), and a pair is kept only when its texts are similar enough.
+
+Pure: no storage here; warehouse/links.py reads tasks from and writes links to the warehouse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
+
+METHOD = "bigram-dice-v1"  # stored with each computed pair; a new method recomputes old pairs
+MIN_SIMILARITY = 0.4  # text similarity below this is a different task
+SECTION_WEIGHT = 0.1  # how much section context adds to the assignment score
+Change = Literal["unchanged", "reworded"]
+
+_DIGITS = re.compile(r"\d+")
+_NOISE = re.compile(r"[\W_]+")  # punctuation and white space say nothing about the task
+_TRAILING = "。；;.，,"
+
+
+@dataclass(frozen=True)
+class TaskText:
+    key: str
+    text: str
+    context: str = ""  # the titles of the task's section and subsection
+
+
+@dataclass(frozen=True)
+class Link:
+    from_key: str
+    to_key: str
+    similarity: float  # text similarity, 0..1
+    change: Change
+
+
+def normalise(text: str) -> str:
+    """The text as compared for `unchanged`: NFKC, no white space, no final punctuation."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return text.rstrip(_TRAILING)
+
+
+def bigrams(text: str) -> Counter[str]:
+    s = _NOISE.sub("", _DIGITS.sub("0", unicodedata.normalize("NFKC", text)))
+    if len(s) < 2:
+        return Counter([s]) if s else Counter()
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+
+
+def dice(a: Counter[str], b: Counter[str]) -> float:
+    total = a.total() + b.total()
+    return 2 * (a & b).total() / total if total else 0.0
+
+
+def similarity_matrix(before: list[str], after: list[str]) -> np.ndarray:
+    grams_b = [bigrams(t) for t in after]
+    return np.array(
+        [[dice(ga, gb) for gb in grams_b] for ga in map(bigrams, before)], dtype=float
+    ).reshape(len(before), len(after))
+
+
+def align(
+    before: list[TaskText],
+    after: list[TaskText],
+    *,
+    min_similarity: float = MIN_SIMILARITY,
+    section_weight: float = SECTION_WEIGHT,
+) -> list[Link]:
+    """The one-to-one links between the tasks of an earlier and a later plan, in the order of
+    the earlier plan. A task with no link was dropped (earlier) or is new (later)."""
+    if not before or not after:
+        return []
+    text = similarity_matrix([t.text for t in before], [t.text for t in after])
+    context = similarity_matrix([t.context for t in before], [t.context for t in after])
+    eligible = text >= min_similarity
+    # Ineligible pairs score nothing, so the assignment never trades a good pair for one that
+    # would be thrown away.
+    score = np.where(eligible, text + section_weight * context, 0.0)
+    rows, cols = linear_sum_assignment(score, maximize=True)
+    links = []
+    for i, j in zip(rows, cols, strict=True):
+        if not eligible[i, j]:
+            continue
+        same = normalise(before[i].text) == normalise(after[j].text)
+        links.append(
+            Link(
+                before[i].key,
+                after[j].key,
+                round(float(text[i, j]), 4),
+                "unchanged" if same else "reworded",
+            )
+        )
+    return links  # rows come back in ascending order: the earlier plan's order

@@ -1,0 +1,126 @@
+"""Year-over-year task links in the warehouse: which plans are compared, and keeping their
+links current.
+
+Each notice of a region is compared with the region's previous plan of the same kind: the
+latest earlier year that has one (so 2020→2022 while 2021 is missing, 2020→2021→2022 once it
+arrives). sync() runs inside the transaction that writes a notice, so a notice and its links
+are written (or rolled back) together; it recomputes the pairs that involve the notice, drops
+pairs that are no longer consecutive and computes the new ones. The alignment itself is
+warehouse/align.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+
+from warehouse.align import METHOD, TaskText, align, bigrams, dice
+
+Pair = tuple[str, str]  # (earlier notice_id, later notice_id)
+
+# Words every plan title has; what is left says what the plan is about (政务公开, 营商环境).
+_GENERIC = re.compile(
+    r"工作要点|重点任务|主要任务|任务分工|责任分工|分工方案|实施方案|工作方案|责任清单|任务清单"
+    r"|分工|方案|工作|要点|任务|责任|清单|年度|年|的"
+)
+_NOT_HAN = re.compile(r"[^\u3400-\u9fff]+")
+MIN_KIND_SIMILARITY = 0.5
+
+
+def plan_kind(plan_title: str | None, region: str | None) -> str:
+    """南沙区2020年政务公开工作要点分工方案 → 政务公开."""
+    title = plan_title or ""
+    if region and region in title:
+        title = title.split(region, 1)[1]
+    return _GENERIC.sub("", _NOT_HAN.sub("", title))
+
+
+def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None]]) -> set[Pair]:
+    """(notice_id, region, year, plan_title) rows → the (earlier, later) pairs to compare.
+
+    A notice's predecessor is a notice of the same region and kind in the latest earlier year
+    that has one; among several there, the closest in kind. Titles that leave no kind (a bare
+    分工方案) go with any."""
+    by_region: dict[str, list[tuple[str, int, str]]] = {}
+    for nid, region, year, title in notices:
+        if region and year is not None:
+            by_region.setdefault(region, []).append((nid, year, plan_kind(title, region)))
+    pairs = set()
+    for members in by_region.values():
+        for nid, year, kind in members:
+            best: tuple[int, float, str] | None = None
+            for other, oyear, okind in members:
+                if oyear >= year:
+                    continue
+                close = dice(bigrams(kind), bigrams(okind)) if kind and okind else 1.0
+                if close < MIN_KIND_SIMILARITY:
+                    continue
+                rank = (oyear, close, other)
+                if best is None or rank > best:
+                    best = rank
+            if best is not None:
+                pairs.add((best[2], nid))
+    return pairs
+
+
+def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
+    """Bring task_link_pairs/task_links up to date. `touched` are notices just written: their
+    pairs are recomputed. Runs in the caller's transaction."""
+    touched = set(touched)
+    rows = con.execute("SELECT notice_id, region, year, plan_title FROM notices").fetchall()
+    want = series_pairs(rows)
+    have = {
+        (f, t): method
+        for f, t, method in con.execute(
+            "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
+        ).fetchall()
+    }
+    keep = {
+        pair
+        for pair, method in have.items()
+        if pair in want and method == METHOD and not touched & set(pair)
+    }
+    for f, t in set(have) - keep:
+        for table in ("task_links", "task_link_pairs"):
+            con.execute(
+                f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
+            )
+    for f, t in sorted(want - keep):
+        _compute(con, f, t)
+
+
+def _tasks(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
+    rows = con.execute(
+        """
+        SELECT t.task_key, t.text || coalesce(t.detail, ''),
+               concat_ws(' ', top.title, sub.title)
+        FROM tasks t
+        LEFT JOIN sections top ON top.notice_id = t.notice_id
+             AND top.section_key = split_part(t.section_key, '.', 1)
+        LEFT JOIN sections sub ON sub.notice_id = t.notice_id
+             AND sub.section_key = t.section_key AND sub.level = 2
+        WHERE t.notice_id = ?
+        ORDER BY t.ord
+        """,
+        [notice_id],
+    ).fetchall()
+    return [TaskText(key, text, context or "") for key, text, context in rows]
+
+
+def _compute(con: duckdb.DuckDBPyConnection, from_id: str, to_id: str) -> None:
+    links = align(_tasks(con, from_id), _tasks(con, to_id))
+    con.execute("INSERT INTO task_link_pairs VALUES (?, ?, ?, ?)", [from_id, to_id, METHOD, _now()])
+    rows: list[list[Any]] = [
+        [from_id, link.from_key, to_id, link.to_key, link.similarity, link.change] for link in links
+    ]
+    if rows:  # one statement: executemany would run one INSERT per row
+        marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
+        con.execute(f"INSERT INTO task_links VALUES {marks}", [v for row in rows for v in row])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
