@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from parsers import html, text
+from parsers import docx, html, pdf, text
 from parsers.blocks import Document
 from parsers.errors import InputError
 from parsers.sniff import sniff
@@ -19,6 +19,8 @@ Reader = Callable[[bytes], Document]
 READERS: dict[SourceFormat, Reader] = {
     "text": text.parse,
     "html": html.parse,
+    "docx": docx.parse,
+    "pdf": pdf.parse,
 }
 
 
