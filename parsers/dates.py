@@ -89,3 +89,20 @@ def deadline(text: str, plan_year: int | None) -> tuple[dt.date | None, str | No
     if m["d"]:
         return safe_date(year, month, int(m["d"])), phrase
     return dt.date(year, month, calendar.monthrange(year, month)[1]), phrase
+
+
+# Open-ended 完成时限 entries: no date, but the text is kept.
+OPEN_ENDED = regex.compile(
+    r"(?:持续推进|长期坚持|长期推进|持续开展|持续|长期|常态化(?:推进|开展)?|"
+    r"每季度|每半年|每月|每年|全年|按年度|定期)"
+)
+_DEADLINE_CELL = regex.compile(
+    rf"(?:{DEADLINE.pattern}|{OPEN_ENDED.pattern}|\d{{4}}\s*年\s*(?:\d{{1,2}}\s*月)?)"
+    r"\s*(?:完成)?\s*[。.；;]?"
+)
+
+
+def is_deadline_cell(text: str) -> bool:
+    """A line that is only a deadline (2021年6月底前, 年底前, 持续推进): a 完成时限 cell."""
+    norm = unicodedata.normalize("NFKC", text).strip()
+    return len(norm) <= 20 and _DEADLINE_CELL.fullmatch(norm) is not None

@@ -98,3 +98,12 @@ def number(line: str) -> Label | None:
             value = str(cn_to_int(value) or value)
         return Label(level, line[:cut].strip(), value, rest)
     return None
+
+
+def int_to_cn(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (the inverse of cn_to_int below 100)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -36,6 +36,12 @@ class Lexicon:
         self.labels: dict[str, str] = {w: k for k, ws in labels.items() for w in ws}
         label_words = "|".join(regex.escape(w) for w in sorted(self.labels, key=len, reverse=True))
         self._label = regex.compile(rf"\s*({label_words})\s*[:：]\s*")
+        # object words of two or more characters never sit inside a unit name: a name
+        # found across 报送 (…完成情况报送区政数局) starts after it
+        roles = sorted((w for w, k in words.items() if k in ROLE_KINDS), key=len, reverse=True)
+        self.role_words = regex.compile("|".join(regex.escape(w) for w in roles))
+        stops = [w for w, k in words.items() if k == "object" and len(w) > 1]
+        self.inside_stop = regex.compile("|".join(regex.escape(w) for w in stops) or "(?!)")
 
     def marker_at(self, text: str, pos: int) -> Marker | None:
         m = self._pattern.match(text, pos)

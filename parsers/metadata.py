@@ -29,7 +29,10 @@ _PAGE_DATE = regex.compile(r"(?:发布日期|发布时间|发文日期|日期)\s
 _SIGN_FIELD = regex.compile(r"(?:成文日期|签发日期)\s*[:：]\s*(\S{8,12})")
 _DOC_FIELD = regex.compile(r"(?:文号|发文字号)\s*[:：]\s*(\S+?号)")
 _REMARK = regex.compile(r"[(（](?:代章|盖章|印章|章)[)）]$")
-_ADMIN = regex.compile(r"\p{Han}{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|州)")
+# lazy, but never ending where another level word follows (鄞州区 is not 鄞州 + 区)
+_ADMIN = regex.compile(
+    r"\p{Han}{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|州)(?![区县市州旗])"
+)
 _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
 _ORG_END = regex.compile(r"(?:办公室|政府|委员会|小组|局|委|厅|办|部|中心|院)$")
 
@@ -96,7 +99,7 @@ def read_meta(lines: Sequence[str], plan_title_line: str | None) -> NoticeMeta:
         m = DOC_NUMBER.fullmatch(line.strip())
         if meta.doc_number is None and m:
             meta.doc_number = m[1].replace(" ", "")
-    meta.references = _references(lines, meta.doc_number)
+    meta.references = references(lines, meta.doc_number)
     meta.addressees = _addressees(lines, t)
     meta.year = _plan_year(meta)
     meta.region = _region(meta)
@@ -137,7 +140,9 @@ def _addressees(lines: Sequence[str], title_index: int | None) -> list[str]:
     return []
 
 
-def _references(lines: Sequence[str], own: str | None) -> list[Reference]:
+def references(lines: Sequence[str], own: str | None) -> list[Reference]:
+    """The documents a notice cites, in order of first appearance: 《title》（doc number）,
+    or a bare doc number; the notice's own number and its plan's name are not references."""
     refs: list[Reference] = []
     seen: set[tuple[str | None, str | None]] = set()
     for line in lines:

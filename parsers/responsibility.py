@@ -117,14 +117,20 @@ class RoleTagger:
     def __call__(self, doc: Doc) -> Doc:
         spans = sorted([*doc.spans["units"], *doc.spans["markers"]], key=lambda s: s.start_char)
         last_role_end = 0
+        # labelled lines (牵头单位：… / 责任单位：…) are one clause over several sentences
+        labelled_lead = False
         for sent in doc.sents:
             in_sent = [s for s in spans if sent.start_char <= s.start_char < sent.end_char]
-            last_role_end = max(last_role_end, self._sentence(doc, sent, in_sent))
+            end, labelled_lead = self._sentence(doc, sent, in_sent, labelled_lead)
+            last_role_end = max(last_role_end, end)
         doc._.requirements = doc.text[last_role_end:].lstrip("，,、；;。 \n").strip()
         return doc
 
-    def _sentence(self, doc: Doc, sent: Span, spans: list[Span]) -> int:
-        """Tag the units of one sentence; return where its last role-bearing span ends."""
+    def _sentence(
+        self, doc: Doc, sent: Span, spans: list[Span], labelled_lead: bool
+    ) -> tuple[int, bool]:
+        """Tag the units of one sentence; return where its last role-bearing span ends, and
+        whether a 牵头单位 label has been read so far."""
         text = doc.text
         # subclauses: split at commas outside any unit name
         cuts = [m.start() + sent.start_char for m in _SUBCLAUSE.finditer(sent.text)]
@@ -132,21 +138,25 @@ class RoleTagger:
         bounds = list(
             zip([sent.start_char, *[c + 1 for c in cuts]], [*cuts, sent.end_char], strict=True)
         )
-        state = _State()
+        state = _State(labelled_lead=labelled_lead)
         for start, end in bounds:
             sub = [s for s in spans if start <= s.start_char < end]
             state.subclause(text, sub, end)
         state.finish()
-        return state.last_end
+        return state.last_end, state.labelled_lead
 
 
 @dataclass
 class _State:
     """The reading of one sentence: units wait in `pending` until a role word claims them."""
 
-    anchor: bool = False  # a lead, coordinator or implementer was named in this sentence
+    # a lead (牵头…) was named in this sentence: a bare 负责 after it assists that lead.
+    # 统筹协调 and 组织实施 name no lead, and neither does X会同Y (GOLD-GUIDE: a lead is
+    # named only by 牵头-family words or a 牵头单位 column or line).
+    anchor: bool = False
     last_end: int = 0
     forced: str | None = None  # from a 牵头单位： label, until the sentence ends
+    labelled_lead: bool = False  # a 牵头单位： line was read in this clause
 
     def __post_init__(self) -> None:
         self.pending: list[Span] = []
@@ -160,8 +170,9 @@ class _State:
             if kind.startswith("label_"):
                 self._flush("responsible")
                 self.forced = kind.removeprefix("label_")
-                if self.forced == "responsible" and self.anchor:
+                if self.forced == "responsible" and (self.anchor or self.labelled_lead):
                     self.forced = "co"  # 责任单位 beside a 牵头单位 line assists the lead
+                self.labelled_lead |= self.forced == "lead"
                 self.last_end = span.end_char
             elif kind == "UNIT":
                 if obj_mode:
@@ -178,14 +189,12 @@ class _State:
                 self.anchor |= bool(self.pending)
                 self._flush("lead", span)
             elif kind in ("coordinator", "implementer"):
-                self.anchor |= bool(self.pending)
                 self._flush(kind, span)
             elif kind == "support":
                 self._flush("support", span)
             elif kind == "co_prefix":
-                if self.pending:  # X会同Y: X leads the work Y joins
-                    self.anchor = True
-                    self._flush("lead", span)
+                if self.pending:  # X会同Y负责: X is responsible, Y joins (no lead named)
+                    self._flush("responsible", span)
                 co_mode = True
             elif kind == "co":
                 if self.pending:

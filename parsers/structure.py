@@ -20,10 +20,10 @@ import regex
 
 from parsers import metadata
 from parsers.blocks import Block, Cell, Document
-from parsers.dates import deadline
-from parsers.ladder import Label, number
-from parsers.lexicon import default_lexicon
-from parsers.responsibility import read_clauses
+from parsers.dates import deadline, is_deadline_cell
+from parsers.ladder import Label, int_to_cn, number
+from parsers.lexicon import Marker, default_lexicon
+from parsers.responsibility import find_units, read_clauses
 from parsers.script import is_traditional, to_simplified
 from parsers.units import Registry, expand_abbreviations, load_registry
 from schemas import (
@@ -65,6 +65,15 @@ _END_OF_PLAN = regex.compile(
 )
 _DEFINED = regex.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?([^”\"）)]{2,20})[”\"]?\s*[)）]")
 _CLAUSE_START = regex.compile(r"^(?:由|请|会同|配合)")
+_HEADER_CELL = regex.compile(
+    rf"(?:{_HEADER_WORDS.pattern})(?:[和及、](?:{_HEADER_WORDS.pattern}))?"
+)
+_BARE_NUMBER = regex.compile(r"\s*\d{1,3}\s*[.、．]?\s*")
+_NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无)\s*")  # "/" in a unit column: nobody
+# a bracketed remark that is not a clause although it may end in a unit suffix
+_NOT_CLAUSE = regex.compile(r"(?:以下)?(?:简称|下称)|含|包括|不含|如|即")
+# the role a flattened unit column forces on its pieces (责任单位 beside 牵头单位 → co later)
+_COLUMN_PIECE_ROLE: dict[str, str | None] = {"lead": "lead", "co": "co", "clause": "responsible"}
 _TASK_VERB_AFTER_UNIT = regex.compile(r"^(?:要|应|须|必须|均要|都要|应当|可|将|为|是|的)")
 
 
@@ -75,6 +84,7 @@ class _Piece:
     text: str
     role: str | None  # forced by its column (lead/co/responsible), else read from the text
     provenance: Provenance
+    col: int = 0  # its table column: the clause text joins the pieces in column order
 
 
 @dataclass
@@ -111,7 +121,7 @@ class _Plan:
 class _Walker:
     """Walks the plan's blocks, keeping where in the ladder it stands."""
 
-    def __init__(self, analysis: list[str], registry: Registry) -> None:
+    def __init__(self, registry: Registry, merges_lost: bool = False) -> None:
         self.plan = _Plan()
         self.registry = registry
         self.top: str | None = None
@@ -120,7 +130,13 @@ class _Walker:
         self.last_was_clause = False
         self.columns: dict[int, str] | None = None
         self.section_cell: str | None = None
-        self.analysis = analysis
+        # a plain-text table lost its merged cells: an empty cell means "as the row above"
+        self.merges_lost = merges_lost
+        # the row above's cells, by column, in the same section (printed, analysed)
+        self.above: dict[int, tuple[str, str]] = {}
+        # the column roles of a table flattened one cell per paragraph, from its header lines
+        self.flat_roles: list[str] = []
+        self.pending_number: str | None = None  # a 序号 cell flattened onto its own line
 
     # keys ---------------------------------------------------------------------------------
     @property
@@ -139,20 +155,33 @@ class _Walker:
     # ladder -------------------------------------------------------------------------------
     def heading(self, label: Label, prov: Provenance) -> None:
         if label.level == 1:
-            self.top, self.sub = label.value, None
             key = label.value
         else:
             if self.top is None:
                 self.top = ""  # a plan that starts at (一): keys stay unique without a section
-            self.sub = f"{self.top}.({label.value})" if self.top else f"({label.value})"
-            key = self.sub
-        if any(s.key == key for s in self.plan.sections):
+            key = f"{self.top}.({label.value})" if self.top else f"({label.value})"
+        same = next((s for s in self.plan.sections if s.key == key), None)
+        if same is not None and _norm(same.title) == _norm(label.rest):
+            self._enter(label.level, key)  # a section cell repeated on each row: still in it
+            return
+        if same is not None:  # a numbering slip in the notice: keep both, keys unique
             self.plan.warnings.append(f"section {key} appears twice")
+            taken = {s.key for s in self.plan.sections}
+            key = next(f"{key}-{n}" for n in range(2, 10_000) if f"{key}-{n}" not in taken)
+        self._enter(label.level, key)
         self.plan.sections.append(
             Section(
                 key=key, level=label.level, label=label.label, title=label.rest, provenance=prov
             )
         )
+
+    def _enter(self, level: int, key: str) -> None:
+        if level == 1:
+            if key != self.top:
+                self.above = {}  # cells never carry down into another section
+            self.top, self.sub = key, None
+        else:
+            self.sub = key
         self.task = None
         self.last_was_clause = False
 
@@ -180,33 +209,128 @@ class _Walker:
         if label and label.level in (1, 2):
             self.heading(_as_printed(label, text), prov)
             return
+        if label is None and self._header_line(analysed):
+            return  # a table header, maybe flattened one cell per paragraph
+        if label is None and "number" in self.flat_roles and _BARE_NUMBER.fullmatch(analysed):
+            self.pending_number = analysed.strip()  # a 序号 cell on its own line
+            return
+        text, analysed, trailing = self._split_trailing_clause(text, analysed)
         if label and label.level == 3:
             self.new_task(_printed_label(label, text), label.value, _rest(label, text), prov)
-            return
-        if label and label.level == 4:
-            if self.task is not None and not self.last_was_clause:
-                self.task.lines.append(text)
-            elif self.task is None:
+        elif label and label.level == 4:
+            if self.task is None:
                 self.new_task(_printed_label(label, text), label.value, _rest(label, text), prov)
-            else:
+            else:  # a sub-item (1)(2) is part of its task
                 self.task.lines.append(text)
+        elif text.strip():
+            self._unnumbered(text, analysed, prov)
+        if trailing is not None and self.task is not None:
+            self.attach(_Clause([_Piece(trailing, None, prov)]))
+
+    def _unnumbered(self, text: str, analysed: str, prov: Provenance) -> None:
+        if self.pending_number is not None:
+            printed, self.pending_number = self.pending_number, None
+            value = unicodedata.normalize("NFKC", printed).strip(" .、")
+            self.new_task(printed, value, text, prov)
             return
-        if self.top is None and self.sub is None:
-            return  # text between the plan title and its first heading (a table header)
-        if _HEADER_WORDS.fullmatch(analysed.strip()) or analysed.strip() in _HEADERS_JOINED:
+        if self.top is None and self.sub is None and self.task is None:
+            return  # text between the plan title and its first heading
+        labelled = default_lexicon().label_at(analysed, 0)
+        if labelled is not None:
+            self._labelled_line(text, analysed, labelled, prov)
+            return
+        if self.task is not None and self.task.deadline_cell is None and is_deadline_cell(analysed):
+            self.task.deadline_cell = text  # a 完成时限 cell flattened onto its own line
+            return
+        if (
+            "detail" in self.flat_roles
+            and self.task is not None
+            and not self.task.detail
+            and self.task.clause is None
+            and not default_lexicon().role_words.search(analysed)
+        ):
+            # the paragraph after a task in a flattened 工作任务|具体要求|责任单位 table is its
+            # 具体要求 cell, even when it opens with a unit (起草部门报送…); a clause names a role
+            self.task.detail.append(text)
             return
         if self.looks_like_clause(analysed):
-            if self.last_was_clause and self.task and self.task.clause:
-                self.task.clause.pieces[-1].text += "\n" + text  # a clause over several lines
-            elif self.task is not None:
-                self.attach(_Clause([_Piece(text, None, prov)]))
+            self._clause_line(text, prov)
             return
         if self.task is not None and not self.last_was_clause:
-            self.task.lines.append(text)
+            if "detail" in self.flat_roles:
+                self.task.detail.append(text)  # the 具体要求 cell of a flattened table
+            else:
+                self.task.lines.append(text)
         elif self.task is not None and self._numbered_in_scope():
             self.task.clause.pieces[-1].text += "\n" + text  # type: ignore[union-attr]
         else:
             self.new_task(None, None, text, prov)
+
+    def _clause_line(self, text: str, prov: Provenance) -> None:
+        """A clause paragraph; in a flattened table with 牵头单位/配合单位 columns the k-th
+        clause paragraph of a task is the k-th of those columns."""
+        if self.task is None:
+            return
+        columns = [r for r in self.flat_roles if r in ("lead", "co", "clause")]
+        split = "lead" in columns or "co" in columns
+        clause = self.task.clause if self.last_was_clause else None
+        k = len(clause.pieces) if clause else 0
+        if clause is not None and not (split and k < len(columns)):
+            clause.pieces[-1].text += "\n" + text  # a clause over several lines
+            return
+        role = _COLUMN_PIECE_ROLE.get(columns[k]) if split else None
+        piece = _Piece(text, role, prov)
+        if clause is not None:
+            clause.pieces.append(piece)
+        else:
+            self.attach(_Clause([piece]))
+
+    def _labelled_line(self, text: str, analysed: str, label: Marker, prov: Provenance) -> None:
+        """牵头单位：X / 配合单位：Y / 责任单位：Z lines under a task are the pieces of its
+        clause, like split columns; 分管领导：… gives nothing; 完成时限：… is a deadline."""
+        if self.task is None:
+            return
+        kind = label.kind.removeprefix("label_")
+        if kind == "none":
+            word = regex.sub(r"[\s:：]", "", analysed[: label.end])
+            if _column_role(word) == "deadline":
+                rest = text[label.end :] if len(text) == len(analysed) else analysed[label.end :]
+                self.task.deadline_cell = rest.strip() or None
+            return
+        piece = _Piece(text, kind, prov)
+        if self.last_was_clause and self.task.clause is not None:
+            self.task.clause.pieces.append(piece)
+        else:
+            self.attach(_Clause([piece]))
+
+    def _header_line(self, analysed: str) -> bool:
+        """A line of header cells (工作任务 / 责任单位和工作要求 …); before the first task its
+        cells give the column roles of a table flattened into paragraphs."""
+        parts = [p for p in regex.split(r"[\s|｜]+", analysed.strip()) if p]
+        if not parts or not all(_HEADER_CELL.fullmatch(p) for p in parts):
+            return False
+        if not self.plan.tasks:
+            self.flat_roles += [r for r in map(_column_role, parts) if r]
+        return True
+
+    def _split_trailing_clause(self, text: str, analysed: str) -> tuple[str, str, str | None]:
+        """'任务正文。（市财政局牵头，市司法局配合）' → the text, and the clause without its
+        brackets; a line that is only a bracketed clause is all clause."""
+        cut = _trailing_brackets(analysed)
+        if cut is None:
+            return text, analysed, None
+        open_at, close_at = cut
+        inner = analysed[open_at + 1 : close_at]
+        if _NOT_CLAUSE.match(inner) or not self.looks_like_clause(inner):
+            return text, analysed, None
+        if len(text) != len(analysed):  # the printed form differs in length: cut it on its own
+            printed_cut = _trailing_brackets(text)
+            if printed_cut is None:
+                return text, analysed, None
+            open_p, close_p = printed_cut
+        else:
+            open_p, close_p = open_at, close_at
+        return text[:open_p].rstrip(), analysed[:open_at].rstrip(), text[open_p + 1 : close_p]
 
     def _numbered_in_scope(self) -> bool:
         return any(t.section_key == self.scope and t.label for t in self.plan.tasks)
@@ -252,21 +376,57 @@ class _Walker:
             if role:
                 by_role.setdefault(role, []).append((cell, analysed))
         for cell, analysed in by_role.get("section", []):
-            if analysed.strip() and analysed != self.section_cell:
-                self.section_cell = analysed
-                self.cell_lines(cell.text, analysed, block.provenance)
+            self._section_cell(cell.text, analysed, block.provenance)
+        tasks = by_role.get("task", [])
+        headings = [a for _, a in tasks if a.strip()]
+        if headings and by_role.get("detail") and all(_is_heading(a) for a in headings):
+            # the task column holds the section's heading, repeated on each row: the task
+            # itself is in the 具体措施/主要内容 column
+            for cell, analysed in tasks:
+                self._section_cell(cell.text, analysed, block.provenance)
+            tasks, by_role["detail"] = by_role["detail"], []
+        if self.merges_lost:
+            self._fill_from_above(by_role)
         before = len(self.plan.tasks)
         number_cell = next((c.text.strip() for c, _ in by_role.get("number", [])), "")
-        for cell, analysed in by_role.get("task", []):
+        for cell, analysed in tasks:
             if cell.origin or not self.plan.tasks:
                 self.cell_lines(cell.text, analysed, block.provenance, number_cell)
         if len(self.plan.tasks) == before:
             return  # a row with no task of its own (headings only)
         task = self.plan.tasks[-1]
         task.detail += [c.text for c, _ in by_role.get("detail", []) if c.text.strip()]
-        dl = [c.text for c, _ in by_role.get("deadline", []) if c.text.strip()]
+        dl = [c.text for c, _ in by_role.get("deadline", []) if _filled(c.text)]
         task.deadline_cell = dl[0] if dl else None
         self._row_clause(task, by_role, block.provenance)
+
+    def _section_cell(self, text: str, analysed: str, prov: Provenance) -> None:
+        """A 目标/类别 column (or a task column holding headings): a new value is a new
+        section; an unnumbered one is numbered in order (一, 二, …)."""
+        if not analysed.strip() or analysed == self.section_cell:
+            return
+        self.section_cell = analysed
+        label = number(analysed.strip())
+        if label and label.level in (1, 2):
+            self.cell_lines(text, analysed, prov)
+            return
+        n = sum(1 for s in self.plan.sections if s.level == 1) + 1
+        self.heading(Label(1, "", int_to_cn(n), text.strip()), prov)
+
+    def _fill_from_above(self, by_role: dict[str, list[tuple[Cell, str]]]) -> None:
+        """In a plain-text table an empty unit or deadline cell is a cell merged with the
+        row above (each column on its own, within the section)."""
+        for role in ("lead", "co", "clause", "deadline"):
+            filled = []
+            for cell, analysed in by_role.get(role, []):
+                if not cell.text.strip() and cell.col in self.above:
+                    text, analysed = self.above[cell.col]
+                    cell = Cell(text, origin=False, span=cell.span, col=cell.col)
+                elif cell.text.strip():
+                    self.above[cell.col] = (cell.text, analysed)
+                filled.append((cell, analysed))
+            if role in by_role:
+                by_role[role] = filled
 
     def _row_clause(
         self, task: _Task, by_role: dict[str, list[tuple[Cell, str]]], prov: Provenance
@@ -276,12 +436,12 @@ class _Walker:
         has_lead_column = "lead" in by_role
         for role in ("lead", "co", "clause"):
             for cell, _ in by_role.get(role, []):
-                if not cell.text.strip():
+                if not _filled(cell.text):
                     continue
                 forced = {"lead": "lead", "co": "co"}.get(role)
                 if role == "clause" and has_lead_column:
                     forced = "co"  # a 责任单位 column beside a 牵头单位 column assists the lead
-                piece = _Piece(cell.text, forced, prov)
+                piece = _Piece(cell.text, forced, prov, cell.col)
                 (fresh if cell.origin else merged).append(piece)
         if fresh:
             self.attach(_Clause(fresh, merged), task)
@@ -317,18 +477,45 @@ class _Walker:
             self.paragraph(line.strip(), a_line.strip(), prov)
 
 
-_HEADERS_JOINED = {"工作任务 责任单位和工作要求", "工作任务责任单位和工作要求"}
+def _column_role(header: str) -> str | None:
+    norm = regex.sub(r"\s+", "", header)
+    return next((role for role, words in COLUMN_ROLES if any(w in norm for w in words)), None)
 
 
 def _column_roles(cells: list[Cell], texts: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for cell, text in zip(cells, texts, strict=True):
-        norm = regex.sub(r"\s+", "", text)
-        for role, words in COLUMN_ROLES:
-            if any(w in norm for w in words):
-                roles[cell.col] = role
-                break
+        role = _column_role(text)
+        if role:
+            roles[cell.col] = role
     return roles
+
+
+def _trailing_brackets(text: str) -> tuple[int, int] | None:
+    """Offsets of the opening and closing bracket of a bracketed part ending the line."""
+    body = text.rstrip().rstrip("。.；;")
+    if not body.endswith((")", "）")):
+        return None
+    depth = 0
+    for j in range(len(body) - 1, -1, -1):
+        if body[j] in ")）":
+            depth += 1
+        elif body[j] in "(（":
+            depth -= 1
+            if depth == 0:
+                return j, len(body) - 1
+    return None
+
+
+def _filled(text: str) -> bool:
+    """A cell with content; "/" or 无 in a unit or deadline column says: nobody, no date."""
+    return bool(text.strip()) and not _NONE_CELL.fullmatch(text)
+
+
+def _is_heading(analysed: str) -> bool:
+    lines = analysed.strip().split("\n")
+    label = number(lines[0].strip())
+    return len(lines) == 1 and label is not None and label.level in (1, 2)
 
 
 def _guess_roles(cells: list[Cell]) -> dict[int, str]:
@@ -384,7 +571,7 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     if traditional:
         _restore_printed(meta, preamble, preamble_analysed, plan_title_line)
 
-    walker = _Walker(analysed, registry)
+    walker = _Walker(registry, merges_lost=doc.format == "text")
     for block, a in zip(blocks[start:], analysed[start:], strict=True):
         if block.kind == "row":
             walker.row(block, [simple(c.text) for c in block.cells])
@@ -396,9 +583,13 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     if not plan.tasks:
         plan.warnings.append("no plan table or numbered task list was found")
 
-    defined = _defined_aliases(analysed, registry)
+    # every document the notice cites, in the preamble or in a task
+    meta.references = metadata.references([b.text for b in blocks], meta.doc_number)
+    defined = _defined_aliases(analysed, options.extra_registries)
     notice_id = _notice_id(meta, source)
-    clauses, assignments_by_clause, units = _read_clauses(plan, registry, defined, simple)
+    clauses, assignments_by_clause, units = _read_clauses(
+        plan, registry, defined, simple, options.extra_registries
+    )
     tasks = _tasks(plan, notice_id, meta, assignments_by_clause)
     return Notice(
         notice_id=notice_id,
@@ -469,23 +660,31 @@ def _restore_printed(
     back = dict(zip(analysed, preamble, strict=True))
     if meta.title in back:
         meta.title = back[meta.title]
+    if meta.doc_number:  # the number as printed: 廈思政辦〔2017〕25號
+        for simple_line, printed in back.items():
+            at = simple_line.find(meta.doc_number)
+            if at >= 0 and len(simple_line) == len(printed):
+                meta.doc_number = printed[at : at + len(meta.doc_number)]
+                break
     if plan_title_line:
         meta.plan_title = plan_title_line
 
 
-def _defined_aliases(lines: list[str], registry: Registry) -> dict[str, str]:
-    """(以下简称区政数局) after a full name defines an abbreviation for the whole notice."""
+def _defined_aliases(lines: list[str], extra_registries: tuple[str, ...]) -> dict[str, str]:
+    """(以下简称区政数局) after a full name defines an abbreviation for the whole notice; the
+    full name is the unit the clause reader finds right before the bracket."""
     out: dict[str, str] = {}
-    lexicon = default_lexicon()
     for line in lines:
         for m in _DEFINED.finditer(line):
-            short = m[1].strip()
             head = line[: m.start()]
-            for start in range(max(0, len(head) - 40), len(head)):
-                end = registry.unit_at(head + "，", start, lexicon)
-                if end == len(head):
-                    out[short] = head[start:end]
-                    break
+            ends = [
+                (a, b)
+                for a, b in find_units(head[-60:] + "，", extra_registries)
+                if b == len(head[-60:])
+            ]
+            if ends:
+                start = ends[-1][0]
+                out[m[1].strip()] = head[-60:][start:]
     return out
 
 
@@ -498,7 +697,11 @@ def _notice_id(meta: NoticeMeta, source: Source) -> str:
 
 
 def _read_clauses(
-    plan: _Plan, registry: Registry, defined: dict[str, str], simple: object
+    plan: _Plan,
+    registry: Registry,
+    defined: dict[str, str],
+    simple: object,
+    extra_registries: tuple[str, ...],
 ) -> tuple[list[Clause], dict[int, list[Assignment]], list[Unit]]:
     assert callable(simple)
     pieces = [
@@ -506,12 +709,15 @@ def _read_clauses(
         for clause in plan.clauses
         for piece in [*clause.pieces, *clause.inherited_pieces]
     ]
-    readings = read_clauses([simple(p.text) for _, p in pieces])
+    readings = read_clauses([simple(p.text) for _, p in pieces], extra_registries)
     found: list[tuple[_Clause, _Piece, str, str, str | None, str]] = []
     for (clause, piece), reading in zip(pieces, readings, strict=True):
+        has_lead = any(p.role == "lead" for p in [*clause.pieces, *clause.inherited_pieces])
         for unit in reading.units:
             name, plate = registry.split_plate(unit.raw)
             role = piece.role or unit.role
+            if piece.role == "responsible" and has_lead:
+                role = "co"  # a 责任单位 column or line beside a 牵头单位 one assists the lead
             found.append((clause, piece, unit.raw, name, plate, role))
     expanded = expand_abbreviations([f[3] for f in found], registry)
     aliases = {**expanded, **defined}
@@ -533,7 +739,9 @@ def _read_clauses(
     clauses = [
         Clause(
             clause_id=c.clause_id,
-            text=" | ".join(p.text for p in [*c.pieces, *c.inherited_pieces]),
+            text=" | ".join(
+                p.text for p in sorted([*c.pieces, *c.inherited_pieces], key=lambda p: p.col)
+            ),
             requirements=" ".join(r for r in reading_by_clause.get(c.clause_id, []) if r),
             assignments=by_clause.get(c.clause_id, []),
             provenance=c.pieces[0].provenance,
@@ -564,11 +772,15 @@ def _tasks(
             else []
         )
         text = "\n".join(t.lines).strip()
+        # a deadline column or line wins; then the task's own words; then its clause's
         if t.deadline_cell:
             due, due_text = deadline(t.deadline_cell, meta.year)
             due_text = due_text or t.deadline_cell.strip()
         else:
-            due, due_text = deadline(text, meta.year)
+            due, due_text = deadline("\n".join([text, *t.detail]), meta.year)
+            if due_text is None and clause is not None:
+                said = "\n".join(p.text for p in [*clause.pieces, *clause.inherited_pieces])
+                due, due_text = deadline(said, meta.year)
         norm = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
         n = seen_text.get(norm, 0)
         seen_text[norm] = n + 1

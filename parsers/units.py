@@ -33,6 +33,10 @@ class Registry:
     abbreviations: dict[str, str]
     aliases: dict[str, str] = field(default_factory=dict)  # alias or old name -> name
     known: set[str] = field(default_factory=set)
+    name_words: list[str] = field(default_factory=list)  # a name runs through these
+    # the user's units (name -> aliases and former names), for the registry listing
+    entries: dict[str, list[str]] = field(default_factory=dict)
+    _suffixes: tuple[str, ...] = field(default=(), repr=False)  # suffixes, for endswith
 
     @classmethod
     def from_data(cls, datas: Iterable[dict[str, object]]) -> Registry:
@@ -41,13 +45,18 @@ class Registry:
             reg.levels += [str(x) for x in data.get("levels", [])]  # type: ignore[attr-defined]
             reg.suffixes += [str(x) for x in data.get("suffixes", [])]  # type: ignore[attr-defined]
             reg.abbreviations.update(data.get("abbreviations", {}))  # type: ignore[arg-type]
+            reg.name_words += [str(x) for x in data.get("name_words", [])]  # type: ignore[attr-defined]
             for unit in data.get("units", []):  # type: ignore[attr-defined]
                 name = unit["name"]
                 reg.known.add(name)
+                listed = reg.entries.setdefault(name, [])
                 for alias in [*unit.get("aliases", []), *unit.get("former_names", [])]:
                     reg.aliases[alias] = name
                     reg.known.add(alias)
+                    if alias not in listed:
+                        listed.append(alias)
         reg.levels.sort(key=len, reverse=True)
+        reg._suffixes = tuple(reg.suffixes)
         return reg
 
     # finding -----------------------------------------------------------------------------
@@ -82,17 +91,27 @@ class Registry:
             if i < len(text) and text[i] in OPEN:
                 continue  # decided when the loop reaches the parenthesis
             if self._ends_unit(text[pos:i]) and self._boundary(text, i, lexicon, depth):
-                return i
+                return None if lexicon.inside_stop.search(text, pos, i) else i
         return None
 
     def _ends_unit(self, name: str) -> bool:
         if len(name) < 2:
             return False
-        return name in self.known or name.endswith(tuple(self.suffixes))
+        return name in self.known or name.endswith(self._suffixes or tuple(self.suffixes))
+
+    def _inside_word(self, text: str, i: int) -> bool:
+        """Does a name word (社会, 应急…) start at i or run across it?"""
+        for word in self.name_words:
+            for back in range(len(word)):
+                if text.startswith(word, i - back) and i - back >= 0:
+                    return True
+        return False
 
     def _boundary(self, text: str, i: int, lexicon: Lexicon, depth: int) -> bool:
         if i >= len(text) or _PUNCT.match(text, i) or text[i] in OPEN:
             return True
+        if self._inside_word(text, i):
+            return False
         marker = lexicon.marker_at(text, i)
         if marker is None:
             return False
@@ -140,10 +159,11 @@ def expand_abbreviations(names: Iterable[str], registry: Registry) -> dict[str, 
     管理局): same level prefix, same last character, characters in order. Ambiguous ones stay."""
     names = sorted(set(names), key=len)
     out: dict[str, str] = {}
+    full_forms = set(registry.abbreviations.values())
     for short in names:
-        if registry.is_collective(short):
-            continue
         level = next((lv for lv in registry.levels if short.startswith(lv)), "")
+        if registry.is_collective(short) or short[len(level) :] in full_forms:
+            continue  # 区政府办公室 is a full name, not short for 区政府应急管理办公室
         hits = [
             long
             for long in names
