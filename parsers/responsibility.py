@@ -229,6 +229,8 @@ class _State:
 class Found:
     raw: str  # as printed
     role: str
+    start: int = 0  # offsets in the clause text
+    end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +256,11 @@ def read_clauses(
     nlp = build_nlp(extra_registries)
     out = []
     for doc in nlp.pipe(texts):
-        found = [Found(s.text, s._.role) for s in doc.spans["units"] if s._.role]
+        found = [
+            Found(s.text, s._.role, s.start_char, s.end_char)
+            for s in doc.spans["units"]
+            if s._.role
+        ]
         out.append(ClauseReading(found, doc._.requirements))
     return out
 

@@ -709,16 +709,19 @@ def _read_clauses(
         for clause in plan.clauses
         for piece in [*clause.pieces, *clause.inherited_pieces]
     ]
-    readings = read_clauses([simple(p.text) for _, p in pieces], extra_registries)
+    analysed = [simple(p.text) for _, p in pieces]
+    readings = read_clauses(analysed, extra_registries)
     found: list[tuple[_Clause, _Piece, str, str, str | None, str]] = []
-    for (clause, piece), reading in zip(pieces, readings, strict=True):
+    for (clause, piece), reading, text in zip(pieces, readings, analysed, strict=True):
         has_lead = any(p.role == "lead" for p in [*clause.pieces, *clause.inherited_pieces])
         for unit in reading.units:
             name, plate = registry.split_plate(unit.raw)
             role = piece.role or unit.role
             if piece.role == "responsible" and has_lead:
                 role = "co"  # a 责任单位 column or line beside a 牵头单位 one assists the lead
-            found.append((clause, piece, unit.raw, name, plate, role))
+            # the name as printed (traditional script stays traditional)
+            raw = piece.text[unit.start : unit.end] if len(text) == len(piece.text) else unit.raw
+            found.append((clause, piece, raw, name, plate, role))
     expanded = expand_abbreviations([f[3] for f in found], registry)
     aliases = {**expanded, **defined}
     by_clause: dict[int, list[Assignment]] = {}

@@ -1,0 +1,98 @@
+"""Constructed notices of other places and years (samples/constructed/), each ingested into a
+real DuckDB file and scored against its hand-checked gold with our own scorer.
+
+Each notice exercises variations of the genre the seed does not show (see
+samples/constructed/README.md). The issue asks for tasks F1 ≥ 0.95, assignments F1 ≥ 0.90 and
+metadata ≥ 0.9; every one is at 1.000 today, and that is pinned so a regression shows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import ingest
+from tests.conftest import GOLD, SAMPLES
+from tests.scoring import score
+
+CONSTRUCTED = SAMPLES / "constructed"
+NOTICES = [
+    "c01-flat-3col.txt",
+    "c02-pipes.txt",
+    "c03-preamble-list.html",
+    "c04-traditional.html",
+    "c05-clauses.txt",
+    "c06-references.txt",
+    "nansha-2021.txt",
+]
+
+
+def _gold(name: str) -> Path:
+    return GOLD / f"{Path(name).stem}.gold.json"
+
+
+@pytest.mark.parametrize("name", NOTICES)
+def test_constructed_notice_matches_its_gold(name: str, db: Path) -> None:
+    report = ingest([CONSTRUCTED / name], db=db)
+    assert [r.status for r in report.results] == ["ingested"], report.results[0].error
+    s = score(db, _gold(name))
+    assert s.meta_bad == []
+    assert (s.sections, s.tasks, s.assignments) == (1.0, 1.0, 1.0), (s.missing, s.unexpected)
+    assert s.deadlines_ok == s.n_tasks
+    assert s.inherited_ok == s.n_assignments
+
+
+def test_every_constructed_sample_is_scored() -> None:
+    on_disk = {p.name for p in CONSTRUCTED.iterdir() if p.suffix in (".txt", ".html")}
+    assert set(NOTICES) <= on_disk
+    assert all(_gold(n).exists() for n in NOTICES)
+
+
+def test_all_constructed_notices_in_one_warehouse(db: Path) -> None:
+    """A batch of notices from different places shares one warehouse without collisions."""
+    report = ingest([CONSTRUCTED / n for n in NOTICES], db=db)
+    assert report.failed == []
+    for name in NOTICES:
+        s = score(db, _gold(name))
+        assert (s.tasks, s.assignments) == (1.0, 1.0), name
+
+
+def _references(db: Path, plan_title: str) -> list[tuple[str | None, str | None]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select r.doc_number, r.title from v_references r join v_notices n using (notice_id)"
+            " where n.plan_title = ?",
+            [plan_title],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_references_match_the_gold(db: Path) -> None:
+    gold = json.loads(_gold("c06-references.txt").read_text(encoding="utf-8"))
+    ingest([CONSTRUCTED / "c06-references.txt"], db=db)
+    got = _references(db, gold["notice"]["plan_title"])
+    assert got == [(r["doc_number"], r["title"]) for r in gold["references"]]
+
+
+def test_traditional_units_are_simplified_with_printed_aliases(db: Path) -> None:
+    gold = json.loads(_gold("c04-traditional.html").read_text(encoding="utf-8"))
+    ingest([CONSTRUCTED / "c04-traditional.html"], db=db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        aliases = dict(
+            con.execute(
+                "select alias, name from unit_aliases where alias <> name and notice_id ="
+                " (select notice_id from v_notices where region = '思明区')"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    units_in_clauses = {
+        k: v for k, v in gold["aliases"].items() if k != "廈門市思明區人民政府辦公室"
+    }
+    assert units_in_clauses.items() <= aliases.items()
