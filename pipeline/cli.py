@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from parsers.errors import InputError
-from pipeline import api
+from pipeline import api, cli_compare
 from schemas import Notice
 from warehouse.store import Warehouse, WarehouseError
 
@@ -170,6 +170,10 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
 def schema() -> None:
     """Print the JSON Schema of the Notice model."""
     click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
+
+
+main.add_command(cli_compare.diff)  # fengong diff --region R --from Y --to Y
+main.add_command(cli_compare.unit)  # fengong unit NAME
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 import re
 from pathlib import Path
 
@@ -105,6 +107,36 @@ def test_the_constructed_second_year_scores_against_its_gold_diff(db: Path) -> N
         db, "select count(*) from v_task_links where change = 'unchanged' and similarity = 1"
     )
     assert unchanged[0][0] >= 20
+
+
+def test_the_constructed_wujin_pair_scores_against_its_gold_diff(db: Path) -> None:
+    constructed = SAMPLES / "constructed"
+    report = ingest([constructed / "wujin-2023.txt", constructed / "c02-pipes.txt"], db=db)
+    assert [r.status for r in report.results] == ["ingested", "ingested"]
+    s = score_diff(
+        db,
+        GOLD / "wujin-2022-2023.diff.json",
+        GOLD / "c02-pipes.gold.json",
+        GOLD / "wujin-2023.gold.json",
+    )
+    assert s.links >= 0.95, (s.missing, s.unexpected)
+    assert s.owner_changes >= 0.9 and s.n_owner_changes == 5
+    # the split task: the website check carries on, the new-media check is new
+    assert ("四.19", "四.20") in rows(db, "select from_task_key, to_task_key from v_task_links")
+    added = {k for (k,) in rows(db, "select task_key from v_tasks_added")}
+    assert added == {"一.5", "二.11", "三.17", "四.21", "四.24"}
+
+
+def test_alignment_does_not_depend_on_order_or_keys() -> None:
+    """The seed's tasks, shuffled under new keys with some dropped, are found again."""
+    gold = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
+    before = [TaskText(t["key"], t["text"]) for t in gold["tasks"]]
+    rng = random.Random(5)
+    for _ in range(5):
+        kept = rng.sample(before, k=len(before) - 6)
+        after = [TaskText(f"新.{i}", t.text) for i, t in enumerate(kept)]
+        got = {(x.from_key, x.to_key) for x in align(before, after)}
+        assert got == {(t.key, f"新.{i}") for i, t in enumerate(kept)}
 
 
 def year_variant(tmp_path: Path, source: Path, year: int, drop: str | None = None) -> Path:

@@ -93,7 +93,7 @@ def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
         _compute(con, f, t)
 
 
-def _tasks(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
+def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
     rows = con.execute(
         """
         SELECT t.task_key, t.text || coalesce(t.detail, ''),
@@ -112,7 +112,7 @@ def _tasks(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
 
 
 def _compute(con: duckdb.DuckDBPyConnection, from_id: str, to_id: str) -> None:
-    links = align(_tasks(con, from_id), _tasks(con, to_id))
+    links = align(task_texts(con, from_id), task_texts(con, to_id))
     con.execute("INSERT INTO task_link_pairs VALUES (?, ?, ?, ?)", [from_id, to_id, METHOD, _now()])
     rows: list[list[Any]] = [
         [from_id, link.from_key, to_id, link.to_key, link.similarity, link.change] for link in links

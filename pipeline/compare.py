@@ -1,0 +1,278 @@
+"""Two years of a region's plans side by side, and one unit's history, read from the warehouse.
+
+compare() is what `fengong diff` prints and renders: the linked tasks (stored on ingest; for a
+pair of years that was not compared on ingest, such as 2020 against 2022 with 2021 in
+between, aligned here on the fly with the same method), the tasks added and removed, the
+owner changes, and how many tasks each unit owns in each year. unit_history() is what
+`fengong unit` prints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parsers.units import expand_abbreviations, load_registry
+from warehouse.align import align
+from warehouse.links import task_texts
+from warehouse.store import Warehouse
+
+
+class CompareError(Exception):
+    """The warehouse cannot answer: the message says what is missing and what to do."""
+
+
+@dataclass
+class Plan:
+    notice_id: str
+    year: int
+    plan_title: str | None
+
+
+@dataclass
+class Task:
+    key: str
+    section: str  # the titles of its section and subsection
+    text: str
+    owners: list[str]
+    roles: list[dict[str, str]]
+
+
+@dataclass
+class Pair:
+    before: Task
+    after: Task
+    similarity: float
+    change: str  # unchanged | reworded
+
+    @property
+    def owner_changed(self) -> bool:
+        return _owner_keys(self.before.owners) != _owner_keys(self.after.owners)
+
+
+@dataclass
+class Diff:
+    region: str
+    before: Plan
+    after: Plan
+    stored: bool  # links as stored on ingest (else aligned on the fly)
+    pairs: list[Pair] = field(default_factory=list)
+    added: list[Task] = field(default_factory=list)
+    removed: list[Task] = field(default_factory=list)
+
+    @property
+    def owner_changes(self) -> list[Pair]:
+        return [p for p in self.pairs if p.owner_changed]
+
+    def owned_per_unit(self) -> list[tuple[str, int, int]]:
+        """(unit, tasks owned in the earlier year, in the later year), most first."""
+        before = Counter(
+            o for t in [*(p.before for p in self.pairs), *self.removed] for o in t.owners
+        )
+        after = Counter(o for t in [*(p.after for p in self.pairs), *self.added] for o in t.owners)
+        units = sorted(set(before) | set(after), key=lambda u: (-(before[u] + after[u]), u))
+        return [(u, before[u], after[u]) for u in units]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "from": asdict(self.before),
+            "to": asdict(self.after),
+            "links_stored": self.stored,
+            "links": [
+                {
+                    "from_task_key": p.before.key,
+                    "to_task_key": p.after.key,
+                    "similarity": p.similarity,
+                    "change": p.change,
+                    "owner_changed": p.owner_changed,
+                    "before": asdict(p.before),
+                    "after": asdict(p.after),
+                }
+                for p in self.pairs
+            ],
+            "added": [asdict(t) for t in self.added],
+            "removed": [asdict(t) for t in self.removed],
+            "owner_changes": [
+                {
+                    "from_task_key": p.before.key,
+                    "to_task_key": p.after.key,
+                    "owners_before": p.before.owners,
+                    "owners_after": p.after.owners,
+                    "roles_before": p.before.roles,
+                    "roles_after": p.after.roles,
+                }
+                for p in self.owner_changes
+            ],
+            "owned_per_unit": [
+                {"org": u, str(self.before.year): b, str(self.after.year): a}
+                for u, b, a in self.owned_per_unit()
+            ],
+        }
+
+
+def _owner_keys(owners: list[str]) -> set[str]:
+    # 区各单位 and 各单位 are the same collective (as in the task_owners view)
+    return {o[1:] if o[:1] in "区市县" and o[1:2] == "各" else o for o in owners}
+
+
+def _plan(wh: Warehouse, region: str, year: int) -> Plan:
+    rows = wh.sql(
+        "SELECT notice_id, year, plan_title FROM v_notices WHERE region = ? AND year = ? "
+        "ORDER BY notice_id",
+        [region, year],
+    ).fetchall()
+    if not rows:
+        have = [
+            str(y)
+            for (y,) in wh.sql(
+                "SELECT DISTINCT year FROM v_notices WHERE region = ? AND year IS NOT NULL "
+                "ORDER BY year",
+                [region],
+            ).fetchall()
+        ]
+        where = f"years held: {', '.join(have)}" if have else "no notice of this region is held"
+        raise CompareError(f"no {year} plan of {region} in the warehouse ({where})")
+    return Plan(*rows[0])
+
+
+def _task_rows(wh: Warehouse, notice_id: str) -> dict[str, Task]:
+    owners = {
+        key: (list(o), [dict(r) for r in roles])
+        for key, o, roles in wh.sql(
+            "SELECT task_key, owners, roles FROM task_owners WHERE notice_id = ?", [notice_id]
+        ).fetchall()
+    }
+    out = {}
+    for key, text, section in wh.sql(
+        """
+        SELECT t.task_key, t.text, concat_ws(' / ', top.title, sub.title)
+        FROM tasks t
+        LEFT JOIN sections top ON top.notice_id = t.notice_id
+             AND top.section_key = split_part(t.section_key, '.', 1)
+        LEFT JOIN sections sub ON sub.notice_id = t.notice_id
+             AND sub.section_key = t.section_key AND sub.level = 2
+        WHERE t.notice_id = ? ORDER BY t.ord
+        """,
+        [notice_id],
+    ).fetchall():
+        o, roles = owners.get(key, ([], []))
+        out[key] = Task(key, section or "", text, o, roles)
+    return out
+
+
+def compare(wh: Warehouse, region: str, year_from: int | None, year_to: int | None) -> Diff:
+    """The comparison of the region's plans of two years (by default its latest two)."""
+    if year_from is None or year_to is None:
+        years = [
+            y
+            for (y,) in wh.sql(
+                "SELECT DISTINCT year FROM v_notices WHERE region = ? AND year IS NOT NULL "
+                "ORDER BY year",
+                [region],
+            ).fetchall()
+        ]
+        if len(years) < 2:
+            raise CompareError(
+                f"{region}: the warehouse holds {len(years)} year(s) of plans; "
+                "ingest two years to compare them"
+            )
+        year_to = year_to if year_to is not None else years[-1]
+        year_from = year_from if year_from is not None else max(y for y in years if y < year_to)
+    if year_from >= year_to:
+        raise CompareError(f"--from ({year_from}) must be earlier than --to ({year_to})")
+    before, after = _plan(wh, region, year_from), _plan(wh, region, year_to)
+    stored = wh.sql(
+        "SELECT count(*) FROM task_link_pairs WHERE from_notice_id = ? AND to_notice_id = ?",
+        [before.notice_id, after.notice_id],
+    ).fetchone()
+    is_stored = bool(stored and stored[0])
+    if is_stored:
+        links = wh.sql(
+            "SELECT from_task_key, to_task_key, similarity, change FROM task_links "
+            "WHERE from_notice_id = ? AND to_notice_id = ?",
+            [before.notice_id, after.notice_id],
+        ).fetchall()
+    else:
+        links = [
+            (x.from_key, x.to_key, x.similarity, x.change)
+            for x in align(
+                task_texts(wh.con, before.notice_id), task_texts(wh.con, after.notice_id)
+            )
+        ]
+    tasks_b, tasks_a = _task_rows(wh, before.notice_id), _task_rows(wh, after.notice_id)
+    order_b = {k: i for i, k in enumerate(tasks_b)}
+    diff = Diff(region, before, after, is_stored)
+    for fk, tk, sim, change in sorted(links, key=lambda r: order_b.get(r[0], 0)):
+        diff.pairs.append(Pair(tasks_b[fk], tasks_a[tk], float(sim), change))
+    linked_b = {p.before.key for p in diff.pairs}
+    linked_a = {p.after.key for p in diff.pairs}
+    diff.removed = [t for k, t in tasks_b.items() if k not in linked_b]
+    diff.added = [t for k, t in tasks_a.items() if k not in linked_a]
+    return diff
+
+
+# one unit across the years ------------------------------------------------------------------
+
+ROLE_GROUPS = {
+    "lead": "led",
+    "co": "co-organised",
+    "responsible": "responsible",
+    "coordinator": "coordinated",
+    "implementer": "implemented",
+    "support": "supported",
+}
+
+
+@dataclass
+class UnitHistory:
+    org: str
+    asked: str
+    aliases: list[str]
+    rows: list[dict[str, Any]]  # year, region, plan_title, role, task_key, text
+
+
+def resolve_unit(
+    wh: Warehouse, name: str, unit_files: tuple[str, ...] = ()
+) -> tuple[str, list[str]]:
+    """The canonical name the warehouse stores for a unit, by name, stored alias, registry
+    abbreviation or rename, or an abbreviation of exactly one stored name; and its aliases."""
+    known = {
+        org: list(aliases) for org, aliases in wh.sql("SELECT org, aliases FROM v_units").fetchall()
+    }
+    if name in known:
+        return name, known[name]
+    by_alias = sorted({org for org, aliases in known.items() if name in aliases})
+    if len(by_alias) == 1:
+        return by_alias[0], known[by_alias[0]]
+    registry = load_registry([*unit_files])
+    plain, _plate = registry.split_plate(name)
+    canonical = registry.canonical(plain)
+    if canonical in known:
+        return canonical, known[canonical]
+    guess = expand_abbreviations([plain, *known], registry).get(plain)
+    if guess in known:
+        return guess, known[guess]
+    close = sorted(o for o in known if plain in o or o in plain)[:5]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise CompareError(f"{name}: no such unit in the warehouse{hint}")
+
+
+def unit_history(
+    wh: Warehouse, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
+) -> UnitHistory:
+    org, aliases = resolve_unit(wh, name, unit_files)
+    rows = wh.sql(
+        """
+        SELECT n.year, n.region, n.plan_title, a.role, a.task_key, t.text, a.inherited
+        FROM v_assignments a
+        JOIN tasks t USING (notice_id, task_id)
+        JOIN v_notices n USING (notice_id)
+        WHERE a.org = ? AND (? IS NULL OR n.region = ?)
+        ORDER BY n.year, n.region, n.notice_id, t.ord, a.role
+        """,
+        [org, region, region],
+    ).fetchall()
+    cols = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
+    return UnitHistory(org, name, aliases, [dict(zip(cols, r, strict=True)) for r in rows])

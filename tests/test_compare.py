@@ -1,0 +1,196 @@
+"""`fengong diff` (terminal, JSON, HTML checked in headless Chromium) and `fengong unit`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from pipeline import ingest
+from pipeline.report import char_diff
+from tests.conftest import SAMPLES, SEED
+
+NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+EVIL = (
+    "做好新冠病毒<script>document.title='pwned'</script>疫苗接种\"政策\"和'接种点'<b>信息</b>发布。"
+)
+
+
+def fengong(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def two_years(db: Path, tmp_path: Path) -> Path:
+    """The seed (2020) and the constructed 2021, whose new vaccine task carries markup and
+    quotes, so that the report must escape document text."""
+    text = NANSHA_2021.read_text(encoding="utf-8")
+    evil = tmp_path / "nansha-2021-evil.txt"
+    evil.write_text(
+        text.replace("做好新冠病毒疫苗接种政策和接种点信息发布。", EVIL), encoding="utf-8"
+    )
+    report = ingest([SEED, evil], db=db)
+    assert [r.status for r in report.results] == ["ingested", "ingested"]
+    return db
+
+
+def test_char_diff_marks_only_the_changed_characters() -> None:
+    left, right = char_diff("更新完善权责清单并按要求公开。", "动态更新完善权责清单并按要求公开")
+    assert [(s.kind, s.text) for s in left] == [
+        ("same", "更新完善权责清单并按要求公开"),
+        ("del", "。"),
+    ]
+    assert [(s.kind, s.text) for s in right] == [
+        ("ins", "动态"),
+        ("same", "更新完善权责清单并按要求公开"),
+    ]
+
+
+def test_diff_prints_tables_and_json(two_years: Path) -> None:
+    db = str(two_years)
+    run = fengong("diff", "--region", "南沙区", "--from", "2020", "--to", "2021", "--db", db)
+    assert run.returncode == 0, run.stderr
+    assert "38 tasks carried over (12 reworded), 5 owner changes, 5 added, 5 removed" in run.stdout
+    assert "Owner changes" in run.stdout and "Added in 2021" in run.stdout
+    run = fengong("diff", "--region", "南沙区", "--db", db, "--format", "json")  # latest two years
+    d = json.loads(run.stdout)
+    assert (d["from"]["year"], d["to"]["year"], d["links_stored"]) == (2020, 2021, True)
+    assert len(d["links"]) == 38 and len(d["added"]) == 5 and len(d["removed"]) == 5
+    change = next(c for c in d["owner_changes"] if c["from_task_key"] == "一.(一).1")
+    assert change["to_task_key"] == "三.(一).1"
+    assert (change["owners_before"], change["owners_after"]) == (
+        ["区政务服务数据管理局"],
+        ["区委编办"],
+    )
+    assert {"org": "区政务服务数据管理局", "role": "co"} in change["roles_after"]
+    assert EVIL.rstrip("。") in {t["text"].rstrip("。") for t in d["added"]}
+    owned = {u["org"]: (u["2020"], u["2021"]) for u in d["owned_per_unit"]}
+    assert owned["区委编办"] == (0, 1)
+
+
+def test_diff_errors_are_one_line(two_years: Path, tmp_path: Path) -> None:
+    run = fengong(
+        "diff", "--region", "南沙区", "--from", "2019", "--to", "2021", "--db", str(two_years)
+    )
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "Error: no 2019 plan of 南沙区 in the warehouse (years held: 2020, 2021)"
+    ]
+    run = fengong("diff", "--region", "南沙区", "--db", str(tmp_path / "none.duckdb"))
+    assert (
+        run.returncode == 1 and "no warehouse here" in run.stderr and "Traceback" not in run.stderr
+    )
+
+
+def test_html_report_escapes_document_text(two_years: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    run = fengong(
+        "diff",
+        "--region",
+        "南沙区",
+        "--from",
+        "2020",
+        "--to",
+        "2021",
+        "--db",
+        str(two_years),
+        "--html",
+        str(page),
+    )
+    assert run.returncode == 0, run.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+    assert "&#34;政策&#34;" in html and "&#39;接种点&#39;" in html
+    # self-contained: no external resource of any kind
+    assert not re.search(r"""(src|href)\s*=|url\(|@import|<link""", html)
+    assert html.count('class="owner-change"') == 5 and html.count('class="added"') == 5
+    assert html.count('class="removed"') == 5 and html.count('<rect class="bar"') >= 2 * 10
+    assert "<ins>动态</ins>更新完善权责清单" in html
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
+def test_html_report_renders_in_headless_chromium(two_years: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    fengong(
+        "diff",
+        "--region",
+        "南沙区",
+        "--from",
+        "2020",
+        "--to",
+        "2021",
+        "--db",
+        str(two_years),
+        "--html",
+        str(page),
+    )
+    shot = tmp_path / "report.png"
+    base = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    subprocess.run(
+        [*base, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    with Image.open(shot) as image:
+        assert image.size == (1280, 2000)
+        grey = image.convert("L")
+        extrema = grey.getextrema()
+        assert extrema[0] < 60 and extrema[1] > 240  # dark text on a light page: not blank
+        assert ImageStat.Stat(grey).stddev[0] > 10
+        # the top band holds the heading: some dark pixels in it
+        assert grey.crop((0, 0, 1280, 120)).getextrema()[0] < 60
+    dom = subprocess.run(
+        [*base, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "<title>南沙区 2020→2021 分工方案对比</title>" in dom  # no script renamed the page
+    assert "<script" not in dom and "pwned" in dom  # the markup shows as text
+    assert dom.count('class="owner-change"') == 5 and "<svg" in dom and "<del>" in dom
+
+
+def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
+    full = fengong("unit", "区政务服务数据管理局", "--db", str(two_years), "--format", "json")
+    short = fengong("unit", "区政数局", "--db", str(two_years), "--format", "json")
+    assert full.returncode == 0 and short.returncode == 0, short.stderr
+    a, b = json.loads(full.stdout), json.loads(short.stdout)
+    assert a == b and a["org"] == "区政务服务数据管理局" and "区政数局" in a["aliases"]
+    by_year: dict[int, dict[str, set[str]]] = {}
+    for t in a["tasks"]:
+        by_year.setdefault(t["year"], {}).setdefault(t["role"], set()).add(t["task_key"])
+    assert "一.(一).1" in by_year[2020]["responsible"]  # 权责清单: responsible in 2020 …
+    assert "三.(一).1" in by_year[2021]["co"]  # … and co-organiser under 区委编办 in 2021
+    assert "五.(三).1" in by_year[2020]["lead"]
+    table = fengong("unit", "区政数局", "--db", str(two_years))
+    assert "区政务服务数据管理局 (asked as 区政数局)" in table.stdout
+    assert re.search(r"2020 南沙区 — .*: \d+ led, \d+ responsible", table.stdout)
+    assert re.search(r"2021 南沙区 — .*: \d+ led, \d+ co-organised", table.stdout)
+    missing = fengong("unit", "区不存在局", "--db", str(two_years))
+    assert missing.returncode == 1 and "no such unit" in missing.stderr
