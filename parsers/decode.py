@@ -31,6 +31,7 @@ _SUPERSETS = {
 
 _CANDIDATES = ["gb18030", "big5hkscs", "utf_16", "utf_32", "cp1252"]
 
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")  # control codes but tab, CR, LF, VT, FF
 _META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.I)
 
 
@@ -52,16 +53,17 @@ def declared_charset(data: bytes) -> str | None:
 def decode(data: bytes, declared: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec)
+            return _textual(data.decode(codec, errors="replace"))
     if declared:
         try:
-            return data.decode(declared)
+            return _textual(data.decode(declared))
         except UnicodeDecodeError:
             pass  # a wrong label is common: fall through to detection
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return _textual(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # a download cut inside its last character
+            return _textual(data.decode("utf-8", errors="replace"))
     # Notices come from Chinese sites: limiting the candidates keeps short GBK pages from
     # being taken for UTF-16 or a Korean code page.
     best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=_CANDIDATES).best()
@@ -71,4 +73,17 @@ def decode(data: bytes, declared: str | None = None) -> str:
             "is it a binary file with the wrong extension?",
         )
     encoding = _normal_label(best.encoding) or best.encoding
-    return data.decode(encoding, errors="replace")
+    return _textual(data.decode(encoding, errors="replace"))
+
+
+def _textual(text: str) -> str:
+    """Refuse binary data that happens to decode (NULs and control codes are valid UTF-8)."""
+    head = text[:65536]
+    controls = len(_CONTROL.findall(head))
+    if controls > max(8, len(head) // 100):
+        raise InputError(
+            f"binary data, not text ({controls} control characters in the first "
+            f"{len(head)} characters)",
+            "is it an image, archive or other binary file with a wrong extension?",
+        )
+    return text

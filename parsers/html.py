@@ -76,6 +76,7 @@ _BLOCK_TAGS = {
     "address",
 }
 _SPACE = regex.compile(r"[ \t\r\n\u00a0\u3000]+")
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 MAX_SPAN = 100  # a rowspan/colspan beyond this is an error in the page, not a real merge
 
 
@@ -86,13 +87,21 @@ def parse(data: bytes) -> Document:
     if not text.strip():
         raise InputError("empty HTML page")
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: libxml2 otherwise drops, silently, whatever lies below 256 levels of
+        # nesting (layout tables in layout tables) — and the plan with it
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not parseable as HTML: {exc}") from None
     tree = root.getroottree()
     _strip_furniture(root)
     reader = _Reader(tree)
-    reader.flow(root)
+    try:
+        reader.flow(root)
+    except RecursionError:
+        raise InputError(
+            "HTML nested too deeply to read (hundreds of elements inside each other)",
+            "save the page's text, or the attachment, and ingest that",
+        ) from None
     reader.flush()
     return Document("html", reader.blocks)
 

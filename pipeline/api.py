@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import parsers
 from parsers.errors import InputError
-from parsers.structure import StructureOptions, build_notice
+from parsers.limits import Limits
 from schemas import Notice, Source
-from warehouse.store import StoreStatus, Warehouse
+
+if TYPE_CHECKING:
+    from warehouse.store import Warehouse
 
 DEFAULT_DB = "fengong.duckdb"
 SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf"}
@@ -28,6 +34,11 @@ SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc
 class Options:
     max_bytes: int = 64 * 1024 * 1024  # a bigger file is refused before it is read
     extra_registries: tuple[str, ...] = ()  # user unit files (aliases, renames)
+    limits: Limits = field(default_factory=Limits)  # text size, DOCX inflation
+    timeout: float | None = 60.0  # seconds one file may take to parse; None: no limit
+    # worker processes that parse a batch (the caller alone writes); None: one per CPU;
+    # 0: parse in this process. Small batches are parsed in this process anyway.
+    jobs: int | None = None
 
 
 @dataclass
@@ -73,10 +84,12 @@ def _read_bytes(path: Path, options: Options) -> bytes:
 
 def parse(path: str | Path, options: Options | None = None) -> Notice:
     """Parse one file into a Notice; raises InputError for a file that is not a notice."""
+    from parsers.structure import StructureOptions, build_notice  # spaCy: only when parsing
+
     options = options or Options()
     path = Path(path)
     data = _read_bytes(path, options)
-    doc = parsers.read(data)
+    doc = parsers.read(data, options.limits)
     source = Source(
         path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=doc.format, size=len(data)
     )
@@ -112,39 +125,142 @@ def ingest(
     lock_timeout: float = 60.0,
 ) -> IngestReport:
     """Parse and store each file, one transaction per notice; a bad file is reported and the
-    batch goes on."""
+    batch goes on. Results come in input order. Big batches are parsed by worker processes
+    while this process, the only writer, stores what they send."""
+    from warehouse.store import Warehouse  # duckdb: only when writing
+
     options = options or Options()
     report = IngestReport()
     files = list(iter_files(paths))
     with Warehouse.open(db or default_db(), lock_timeout=lock_timeout) as wh:
-        for path in files:
-            result = _ingest_one(wh, path, options)
+        for parsed in _parse_all(files, options):
+            result = _write(wh, parsed)
             report.results.append(result)
             if on_result:
                 on_result(result)
     return report
 
 
-def _ingest_one(wh: Warehouse, path: Path, options: Options) -> FileResult:
+# Below this many files a batch is parsed in this process: a worker pays ~0.7 s to start
+# (spaCy's import), which only pays back over more files (see bench/README numbers).
+WORKERS_FROM = 12
+
+
+def worker_count(files: int, options: Options) -> int:
+    """How many worker processes parse a batch of this size; 0 means this process."""
+    jobs = options.jobs if options.jobs is not None else _cpus()
+    return 0 if files < WORKERS_FROM else max(0, min(jobs, files))
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))  # the CPUs this process may run on
+    return os.cpu_count() or 1
+
+
+def _parse_all(files: list[Path], options: Options) -> Iterator[Parsed]:
+    jobs = worker_count(len(files), options)
+    if jobs == 0:
+        return (parse_file(path, options) for path in files)
+    from pipeline import workers
+
+    return workers.parse_all(files, options, jobs)
+
+
+@dataclass
+class Parsed:
+    """One file's parse: a notice, or the error line that refuses it."""
+
+    path: str
+    notice: Notice | None
+    sha256: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class _Overtime(BaseException):
+    """Raised by the timer into a parse that overran (BaseException: no handler eats it)."""
+
+
+def parse_file(path: Path, options: Options) -> Parsed:
+    """Parse one file for a batch: never raises; a file over the time limit is given up."""
     started = time.perf_counter()
-    sha = None
     try:
-        notice = parse(path, options)
-        sha = notice.source.sha256
-        status: StoreStatus = wh.store(notice)
-        result = FileResult(
-            str(path),
-            status,
-            notice.notice_id,
-            len(notice.tasks),
-            sum(len(t.assignments) for t in notice.tasks),
-        )
+        with _time_limit(options.timeout):
+            notice = parse(path, options)
+        parsed = Parsed(str(path), notice, notice.source.sha256)
     except InputError as exc:
-        result = FileResult(str(path), "failed", error=exc.line(str(path)))
+        parsed = Parsed(str(path), None, file_sha256(path, options), exc.line(str(path)))
+    except _Overtime:
+        parsed = Parsed(str(path), None, file_sha256(path, options), overtime_line(path, options))
     except Exception as exc:  # a bug must not stop the batch; it is reported like bad input
-        result = FileResult(
-            str(path), "failed", error=f"{path}: internal error: {type(exc).__name__}: {exc}"
+        parsed = Parsed(
+            str(path),
+            None,
+            file_sha256(path, options),
+            f"{path}: internal error: {type(exc).__name__}: {exc}",
         )
-    result.seconds = time.perf_counter() - started
-    wh.log(result.path, sha, result.notice_id, result.status, result.error, result.seconds)
+    parsed.seconds = time.perf_counter() - started
+    return parsed
+
+
+def overtime_line(path: Path | str, options: Options) -> str:
+    return InputError(
+        f"parsing took longer than {options.timeout:g} s and was stopped",
+        "raise --timeout if the file is really that slow",
+    ).line(str(path))
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """A timer signal that interrupts a parse in this process (best effort: it lands between
+    Python bytecodes). Worker processes are the sure way: an overrunning one is killed."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def file_sha256(path: Path, options: Options) -> str | None:
+    """The failed file's hash for the log, when it can be read within the size limit."""
+    try:
+        if path.stat().st_size <= options.max_bytes:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass
+    return None
+
+
+def _write(wh: Warehouse, parsed: Parsed) -> FileResult:
+    started = time.perf_counter()
+    notice = parsed.notice
+    if notice is None:
+        result = FileResult(parsed.path, "failed", error=parsed.error)
+    else:
+        try:
+            status = wh.store(notice)
+            result = FileResult(
+                parsed.path,
+                status,
+                notice.notice_id,
+                len(notice.tasks),
+                sum(len(t.assignments) for t in notice.tasks),
+            )
+        except Exception as exc:  # e.g. a constraint the model let through: report, go on
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            error = f"{parsed.path}: cannot store: {type(exc).__name__}: {first}"
+            result = FileResult(parsed.path, "failed", error=error)
+    result.seconds = parsed.seconds + time.perf_counter() - started
+    r = result
+    wh.log(r.path, parsed.sha256, r.notice_id, r.status, r.error, r.seconds)
     return result

@@ -36,7 +36,11 @@ def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> N
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
-    assert errors == [f"error {folder / 'empty.txt'}: empty file", f"error {bad}: empty file"]
+    hint = "(the download probably failed; fetch it again)"
+    assert errors == [
+        f"error {folder / 'empty.txt'}: empty file {hint}",
+        f"error {bad}: empty file {hint}",
+    ]
     assert "seed.txt: 43 tasks, 109 assignments" in proc.stdout
     assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 2 failed" in proc.stderr
 

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from schemas import Notice
 from warehouse import links
@@ -274,9 +275,16 @@ class Warehouse:
         )
 
     def _many(self, table: str, rows: list[list[Any]]) -> None:
+        # DuckDB's executemany runs one INSERT per row (~25 ms for a notice's assignments);
+        # scanning the rows as one Arrow table is one INSERT (~1 ms).
         if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            columns = zip(*rows, strict=True)
+            batch = pa.table({f"c{i}": pa.array(col) for i, col in enumerate(columns)})
+            self.con.register("_fengong_rows", batch)
+            try:
+                self.con.execute(f"INSERT INTO {table} SELECT * FROM _fengong_rows")
+            finally:
+                self.con.unregister("_fengong_rows")
 
     def log(
         self,
