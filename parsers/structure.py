@@ -733,7 +733,8 @@ def _read_clauses(
         if not any(a.org == org and a.role == role for a in lst):
             lst.append(Assignment(org=org, org_raw=raw, role=role, inherited=inherited))  # type: ignore[arg-type]
         unit = units.setdefault(org, Unit(name=org, collective=registry.is_collective(org)))
-        for alias in (raw, name, plate):
+        # the names printed here, and those the registry (built-in and the user's) knows
+        for alias in (raw, name, plate, *registry.entries.get(org, [])):
             if alias and alias != org and alias not in unit.aliases:
                 unit.aliases.append(alias)
     reading_by_clause: dict[int, list[str]] = {}

@@ -132,8 +132,17 @@ class Registry:
         return m[1], m[2]
 
     def canonical(self, name: str, defined: dict[str, str] | None = None) -> str:
-        """The full name for an abbreviation the document defines or the registry knows."""
-        for table in (defined or {}, self.aliases):
+        """The full name for an abbreviation the document defines or the registry knows,
+        then the current name for a renamed unit (renames may chain)."""
+        full = self._expand(name, defined or {})
+        for _ in range(5):
+            if full not in self.aliases or self.aliases[full] == full:
+                break
+            full = self.aliases[full]
+        return full
+
+    def _expand(self, name: str, defined: dict[str, str]) -> str:
+        for table in (defined, self.aliases):
             if name in table:
                 return table[name]
         for level in ("", *self.levels):
@@ -184,12 +193,47 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def load_registry(extra: Iterable[Path] = ()) -> Registry:
+class UnitFileError(ValueError):
+    """A user's unit file cannot be used; the message names the file and what is wrong."""
+
+
+def read_unit_file(path: str | Path) -> dict[str, object]:
+    """A unit file in the shape of data/units.json, checked: {"units": [{"name": …,
+    "aliases": [...], "former_names": [...]}], "abbreviations": {short: full}, …}."""
+    shape = "see parsers/data/units.json for the shape"
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UnitFileError(f"{path}: cannot read the unit file: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UnitFileError(f"{path}: not a UTF-8 JSON unit file ({exc}); {shape}") from None
+    if not isinstance(data, dict):
+        raise UnitFileError(f"{path}: a unit file is a JSON object; {shape}")
+    for i, unit in enumerate(data.get("units", [])):
+        names = [unit.get("name")] if isinstance(unit, dict) else [None]
+        if isinstance(unit, dict):
+            names += [*unit.get("aliases", []), *unit.get("former_names", [])]
+        if not all(isinstance(n, str) and n.strip() for n in names):
+            raise UnitFileError(
+                f"{path}: units[{i}] needs a name and lists of aliases / former_names "
+                f"(strings); {shape}"
+            )
+    for key in ("levels", "suffixes", "name_words"):
+        if not all(isinstance(x, str) for x in data.get(key, [])):
+            raise UnitFileError(f"{path}: {key} is a list of strings; {shape}")
+    abbreviations = data.get("abbreviations", {})
+    if not isinstance(abbreviations, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in abbreviations.items()
+    ):
+        raise UnitFileError(f"{path}: abbreviations maps a short name to a full one; {shape}")
+    return data
+
+
+def load_registry(extra: Iterable[Path | str] = ()) -> Registry:
     return _load(tuple(str(p) for p in extra))
 
 
 @cache
 def _load(extra: tuple[str, ...]) -> Registry:
     raw = resources.files("parsers").joinpath("data/units.json").read_text(encoding="utf-8")
-    datas = [json.loads(raw)] + [json.loads(Path(p).read_text(encoding="utf-8")) for p in extra]
-    return Registry.from_data(datas)
+    return Registry.from_data([json.loads(raw), *(read_unit_file(p) for p in extra)])

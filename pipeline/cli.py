@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from parsers.errors import InputError
-from parsers.limits import Limits
-from pipeline import api, cli_compare
+from pipeline import api, cli_compare, cli_units
 from schemas import Notice
+from warehouse.store import Warehouse, WarehouseError
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -46,6 +46,7 @@ def main() -> None:
     "unit_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
+    callback=cli_units.check_unit_files,
     help="A unit file of aliases and renames (units.json's shape); repeatable.",
 )
 @click.option(
@@ -54,31 +55,6 @@ def main() -> None:
     show_default=True,
     help="Seconds to wait for another fengong process writing the same warehouse.",
 )
-@click.option(
-    "--max-text-mb",
-    default=Limits.max_text_bytes // 2**20,
-    show_default=True,
-    help="Refuse text and HTML files larger than this.",
-)
-@click.option(
-    "--max-unpacked-mb",
-    default=Limits.max_unpacked_bytes // 2**20,
-    show_default=True,
-    help="Refuse Word files that inflate beyond this (zip bombs).",
-)
-@click.option(
-    "--timeout",
-    default=60.0,
-    show_default=True,
-    help="Seconds one file may take to parse; then it is stopped and reported (0: no limit).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Worker processes parsing a batch [default: one per CPU; 0: none].",
-)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
 def ingest(
     paths: tuple[str, ...],
@@ -86,27 +62,14 @@ def ingest(
     max_mb: int,
     unit_files: tuple[str, ...],
     lock_timeout: float,
-    max_text_mb: int,
-    max_unpacked_mb: int,
-    timeout: float,
-    jobs: int | None,
     quiet: bool,
 ) -> None:
     """Parse notices (files or folders) and store them in the warehouse.
 
     One line per file; a bad file is reported and the batch goes on; the exit status is 1
-    when any file failed. Batches are parsed by worker processes while this process alone
-    writes the warehouse.
+    when any file failed.
     """
-    options = api.Options(
-        max_bytes=max_mb * 2**20,
-        extra_registries=unit_files,
-        limits=Limits(
-            max_text_bytes=max_text_mb * 2**20, max_unpacked_bytes=max_unpacked_mb * 2**20
-        ),
-        timeout=timeout or None,
-        jobs=jobs,
-    )
+    options = api.Options(max_bytes=max_mb * 2**20, extra_registries=unit_files)
     files = list(api.iter_files(paths))
     progress = Progress(
         TextColumn("{task.description}"),
@@ -129,8 +92,6 @@ def ingest(
                 highlight=False,
             )
 
-    from warehouse.store import WarehouseError
-
     try:
         with progress:
             bar = progress.add_task("ingesting", total=len(files))
@@ -149,15 +110,20 @@ def ingest(
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--units", "unit_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--units",
+    "unit_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    callback=cli_units.check_unit_files,
+    help="A unit file of aliases and renames (units.json's shape); repeatable.",
+)
 def parse(file: str, unit_files: tuple[str, ...]) -> None:
     """Print one notice as JSON (the Notice model); nothing is stored."""
     try:
         notice = api.parse(file, api.Options(extra_registries=unit_files))
     except InputError as exc:
         raise click.ClickException(exc.line(file)) from None
-    except Exception as exc:  # a bug: still one line, naming the file
-        raise click.ClickException(f"{file}: internal error: {type(exc).__name__}: {exc}") from None
     click.echo(notice.model_dump_json(indent=1))
 
 
@@ -173,8 +139,6 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 )
 def query(sql: str, db: str, fmt: str) -> None:
     """Run SQL on the warehouse (read-only) and print the answer."""
-    from warehouse.store import Warehouse, WarehouseError
-
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no warehouse here (run fengong ingest first)")
     try:
@@ -218,6 +182,7 @@ def schema() -> None:
 
 main.add_command(cli_compare.diff)  # fengong diff --region R --from Y --to Y
 main.add_command(cli_compare.unit)  # fengong unit NAME
+main.add_command(cli_units.units)  # fengong units
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""`fengong units`: the units the warehouse has met (registered on the main command group in
+pipeline/cli.py), and the check every --units FILE option runs first."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import asdict
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from parsers.lexicon import ROLE_KINDS
+from parsers.units import UnitFileError, read_unit_file
+from pipeline import api
+from pipeline.units import list_units
+from warehouse.store import WarehouseError
+
+out = Console(soft_wrap=True)
+
+
+def check_unit_files(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A --units callback: a bad unit file stops the command with one line, before any work."""
+    for path in value:
+        try:
+            read_unit_file(path)
+        except UnitFileError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+@click.command()
+@click.option(
+    "--db",
+    envvar="FENGONG_DB",
+    default=api.DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The DuckDB warehouse file (or set FENGONG_DB).",
+)
+@click.option(
+    "--units",
+    "unit_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    callback=check_unit_files,
+    help="A unit file of aliases and renames: list under its canonical names; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def units(db: str, unit_files: tuple[str, ...], fmt: str) -> None:
+    """List the units met in ingested notices: aliases, role counts, notices."""
+    try:
+        listing = list_units(db, unit_files)
+    except WarehouseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([asdict(u) for u in listing], ensure_ascii=False, indent=1))
+        return
+    rows = [u.row() for u in listing]
+    columns = ["org", "aliases", "collective", *ROLE_KINDS, "notices"]
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table("org", "aliases", "roles", "notices", show_lines=False)
+    for unit, row in zip(listing, rows, strict=True):
+        roles = ", ".join(f"{r} {n}" for r, n in unit.roles.items() if n)
+        table.add_row(unit.org, str(row["aliases"]), roles, str(row["notices"]))
+    out.print(table)
+    out.print(f"{len(listing)} units", highlight=False)
