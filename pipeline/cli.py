@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from parsers.errors import InputError
+from parsers.limits import Limits
 from pipeline import api, cli_compare, cli_units
 from schemas import Notice
-from warehouse.store import Warehouse, WarehouseError
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -55,6 +55,31 @@ def main() -> None:
     show_default=True,
     help="Seconds to wait for another fengong process writing the same warehouse.",
 )
+@click.option(
+    "--max-text-mb",
+    default=Limits.max_text_bytes // 2**20,
+    show_default=True,
+    help="Refuse text and HTML files larger than this.",
+)
+@click.option(
+    "--max-unpacked-mb",
+    default=Limits.max_unpacked_bytes // 2**20,
+    show_default=True,
+    help="Refuse Word files that inflate beyond this (zip bombs).",
+)
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    help="Seconds one file may take to parse; then it is stopped and reported (0: no limit).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes parsing a batch [default: one per CPU; 0: none].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
 def ingest(
     paths: tuple[str, ...],
@@ -62,14 +87,27 @@ def ingest(
     max_mb: int,
     unit_files: tuple[str, ...],
     lock_timeout: float,
+    max_text_mb: int,
+    max_unpacked_mb: int,
+    timeout: float,
+    jobs: int | None,
     quiet: bool,
 ) -> None:
     """Parse notices (files or folders) and store them in the warehouse.
 
     One line per file; a bad file is reported and the batch goes on; the exit status is 1
-    when any file failed.
+    when any file failed. Batches are parsed by worker processes while this process alone
+    writes the warehouse.
     """
-    options = api.Options(max_bytes=max_mb * 2**20, extra_registries=unit_files)
+    options = api.Options(
+        max_bytes=max_mb * 2**20,
+        extra_registries=unit_files,
+        limits=Limits(
+            max_text_bytes=max_text_mb * 2**20, max_unpacked_bytes=max_unpacked_mb * 2**20
+        ),
+        timeout=timeout or None,
+        jobs=jobs,
+    )
     files = list(api.iter_files(paths))
     progress = Progress(
         TextColumn("{task.description}"),
@@ -91,6 +129,8 @@ def ingest(
                 f"({r.seconds * 1000:.0f} ms)",
                 highlight=False,
             )
+
+    from warehouse.store import WarehouseError
 
     try:
         with progress:
@@ -124,6 +164,8 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
         notice = api.parse(file, api.Options(extra_registries=unit_files))
     except InputError as exc:
         raise click.ClickException(exc.line(file)) from None
+    except Exception as exc:  # a bug: still one line, naming the file
+        raise click.ClickException(f"{file}: internal error: {type(exc).__name__}: {exc}") from None
     click.echo(notice.model_dump_json(indent=1))
 
 
@@ -139,6 +181,8 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 )
 def query(sql: str, db: str, fmt: str) -> None:
     """Run SQL on the warehouse (read-only) and print the answer."""
+    from warehouse.store import Warehouse, WarehouseError
+
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no warehouse here (run fengong ingest first)")
     try:
