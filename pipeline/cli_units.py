@@ -15,8 +15,6 @@ from rich.table import Table
 from parsers.lexicon import ROLE_KINDS
 from parsers.units import UnitFileError, read_unit_file
 from pipeline import api
-from pipeline.units import list_units
-from warehouse.store import WarehouseError
 
 out = Console(soft_wrap=True)
 
@@ -59,6 +57,9 @@ def check_unit_files(
 )
 def units(db: str, unit_files: tuple[str, ...], fmt: str) -> None:
     """List the units met in ingested notices: aliases, role counts, notices."""
+    from pipeline.units import list_units  # duckdb only when a command needs it
+    from warehouse.store import WarehouseError
+
     try:
         listing = list_units(db, unit_files)
     except WarehouseError as exc:
