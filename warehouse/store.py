@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from schemas import Notice
-from warehouse import links
+from warehouse import changes, links
 
 StoreStatus = Literal["ingested", "replaced", "unchanged"]
 _TABLES = ("sections", "tasks", "clauses", "assignments", "unit_aliases", "notice_references")
@@ -161,8 +161,10 @@ class Warehouse:
             return status
         self.con.execute("BEGIN TRANSACTION")
         try:
+            before = changes.digests(self.con, notice.notice_id)  # the old rows, if any
             self._delete(notice.notice_id)
             self._insert(notice)
+            changes.record(self.con, notice.notice_id, before)  # what is new, changed, gone
             links.sync(self.con, [notice.notice_id])  # the year-over-year links
             self.con.execute(
                 "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

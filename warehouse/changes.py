@@ -1,0 +1,90 @@
+"""When each task appeared, last changed or left its notice (the task_changes table).
+
+A notice is replaced whole, so "did this task change?" is answered by comparing a digest of
+each task's stored rows before the replacement with the same digest after it:
+
+    before = digests(con, notice_id)     # still the old rows
+    ... delete and insert the notice ...
+    record(con, notice_id, before)       # new rows: stamp what is new, changed or gone
+
+The digest covers what a tracker shows of a task: its key and section titles, text, detail,
+deadline, clause (text and requirements), and its units with their roles. It leaves out
+where the text sat in the file (a longer preamble moves every line) and the notice's own
+metadata. The task_id is derived from the notice and the task's text, so an edited text is a
+new task_id (the old one is removed); an edited deadline or unit keeps the task_id and
+changes the task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+# One row per task of a notice: (task_id, task_key, text, orgs, digest).
+_DIGESTS = """
+WITH units AS (
+    SELECT task_id,
+           string_agg(org || '/' || role || '/' || CAST(inherited AS VARCHAR), ';' ORDER BY ord)
+               AS roles,
+           list(DISTINCT org ORDER BY org) AS orgs
+    FROM assignments WHERE notice_id = $notice_id GROUP BY task_id
+)
+SELECT t.task_id, t.task_key, t.text, coalesce(u.orgs, []) AS orgs,
+       md5(CAST(to_json(struct_pack(
+           key := t.task_key, section := t.section_key, top := top.title, sub := sub.title,
+           label := t.label, text := t.text, detail := t.detail, due := t.deadline,
+           due_text := t.deadline_text, inherited := t.inherited, clause := c.text,
+           requirements := c.requirements, roles := u.roles
+       )) AS VARCHAR)) AS digest
+FROM tasks t
+LEFT JOIN units u USING (task_id)
+LEFT JOIN clauses c ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
+LEFT JOIN sections top
+       ON top.notice_id = t.notice_id AND top.section_key = split_part(t.section_key, '.', 1)
+LEFT JOIN sections sub
+       ON sub.notice_id = t.notice_id AND sub.section_key = t.section_key AND sub.level = 2
+WHERE t.notice_id = $notice_id
+"""
+
+
+def digests(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, str]:
+    """task_id → digest of the notice's tasks as stored now."""
+    rows = con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()
+    return {str(r[0]): str(r[4]) for r in rows}
+
+
+def record(con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str]) -> None:
+    """Stamp the notice's tasks after a store, at the notice's ingested_at: a new task_id is
+    first seen then; a task whose digest differs from `before` (or that comes back after a
+    removal) changed then; a task that is no longer there was removed then. Untouched tasks
+    keep their stamps."""
+    rows = con.execute("SELECT ingested_at FROM notices WHERE notice_id = ?", [notice_id])
+    at: dt.datetime = rows.fetchall()[0][0]
+    now = con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()
+    known = {
+        str(r[0]): r[1] is not None
+        for r in con.execute(
+            "SELECT task_id, removed_at FROM task_changes WHERE notice_id = ?", [notice_id]
+        ).fetchall()
+    }
+    for task_id, key, text, orgs, digest in now:
+        if task_id not in known:
+            con.execute(
+                "INSERT INTO task_changes VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                [notice_id, task_id, key, text, orgs, at, at],
+            )
+        elif known[task_id] or before.get(task_id) != digest:
+            con.execute(
+                "UPDATE task_changes SET task_key = ?, text = ?, orgs = ?, changed_at = ?,"
+                " removed_at = NULL WHERE notice_id = ? AND task_id = ?",
+                [key, text, orgs, at, notice_id, task_id],
+            )
+    current = {str(r[0]) for r in now}
+    gone = [t for t, removed in known.items() if not removed and t not in current]
+    if gone:
+        con.execute(
+            "UPDATE task_changes SET changed_at = ?, removed_at = ?"
+            " WHERE notice_id = ? AND list_contains(?, task_id)",
+            [at, at, notice_id, gone],
+        )

@@ -1,0 +1,170 @@
+"""The rows the feeds and the notebook API read: tasks, assignments and notices, filtered.
+
+Every query takes the same named parameters, each NULL when not filtering:
+$region, $year; $units (names or aliases of units, resolved through unit_aliases, so 区政数局
+finds 区政务服务数据管理局 wherever a notice printed it so); $since (only tasks that changed
+after this UTC time, and the ones removed after it).
+
+    rel = task_rows(con, Filters(region="南沙区", year=2020))   # a DuckDB relation
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+ROLES = ("lead", "co", "responsible", "coordinator", "implementer", "support")
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None
+    year: int | None = None
+    units: tuple[str, ...] = ()  # any of these units (names or aliases), in any role
+    since: dt.datetime | None = None  # UTC, as the warehouse's timestamps
+
+    def params(self, sql: str) -> dict[str, Any]:
+        """The parameters the query uses (DuckDB refuses any other)."""
+        given = {
+            "region": self.region,
+            "year": self.year,
+            "units": list(self.units) or None,
+            "since": self.since,
+        }
+        return {k: v for k, v in given.items() if f"${k}" in sql}
+
+
+# Notices in the asked region/year, and the canonical names of the asked units.
+_PICKED = """
+WITH picked_notices AS (
+    SELECT * FROM notices
+    WHERE ($region IS NULL OR region = $region) AND ($year IS NULL OR year = $year)
+), picked_units AS (
+    SELECT coalesce(list(DISTINCT org), []) AS orgs FROM (
+        SELECT name AS org FROM unit_aliases
+        WHERE list_contains($units, alias) OR list_contains($units, name)
+        UNION ALL SELECT unnest($units)
+    )
+)
+"""
+
+_ROLE_LISTS = ",\n".join(
+    f"           coalesce(list(org ORDER BY ord) FILTER (WHERE role = '{r}'), []) AS {r}"
+    for r in ROLES
+)
+
+# One row per task, flat columns (role lists, nested assignments) in plan order. With $since:
+# the tasks changed after it, then the ones removed after it (only key and text are left).
+_TASK_ROWS = (
+    _PICKED
+    + """, roles AS (
+    SELECT notice_id, task_id,
+           list({'org': org, 'org_raw': org_raw, 'role': role, 'inherited': inherited}
+                ORDER BY ord) AS assignments,
+"""
+    + _ROLE_LISTS
+    + """
+    FROM assignments GROUP BY notice_id, task_id
+), rows AS (
+    SELECT t.task_id, t.notice_id, 'active' AS status,
+           n.region, n.year, n.title, n.plan_title, n.issuer, n.doc_number,
+           n.publish_date, n.sign_date,
+           t.task_key, t.text, t.section_key, top.title AS section_title,
+           sub.title AS subsection_title, t.label, t.detail, t.deadline, t.deadline_text,
+           c.text AS clause_text, c.requirements, t.inherited AS clause_inherited,
+           coalesce(r.lead, []) AS lead, coalesce(r.co, []) AS co,
+           coalesce(r.responsible, []) AS responsible,
+           coalesce(r.coordinator, []) AS coordinator,
+           coalesce(r.implementer, []) AS implementer, coalesce(r.support, []) AS support,
+           coalesce(r.assignments, []) AS assignments,
+           n.source_path, n.sha256, n.format, CAST(t.provenance AS VARCHAR) AS provenance,
+           ch.first_seen, ch.changed_at, ch.removed_at, ch.orgs, t.ord
+    FROM tasks t
+    JOIN picked_notices n USING (notice_id)
+    JOIN task_changes ch USING (notice_id, task_id)
+    LEFT JOIN roles r USING (notice_id, task_id)
+    LEFT JOIN clauses c ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
+    LEFT JOIN sections top
+           ON top.notice_id = t.notice_id AND top.section_key = split_part(t.section_key, '.', 1)
+    LEFT JOIN sections sub
+           ON sub.notice_id = t.notice_id AND sub.section_key = t.section_key AND sub.level = 2
+    WHERE $since IS NULL OR ch.changed_at > $since
+    UNION ALL BY NAME
+    SELECT ch.task_id, ch.notice_id, 'removed' AS status,
+           n.region, n.year, n.title, n.plan_title, n.issuer, n.doc_number,
+           n.publish_date, n.sign_date, ch.task_key, ch.text,
+           [] AS lead, [] AS co, [] AS responsible, [] AS coordinator, [] AS implementer,
+           [] AS support, [] AS assignments,
+           ch.first_seen, ch.changed_at, ch.removed_at, ch.orgs
+    FROM task_changes ch
+    JOIN picked_notices n USING (notice_id)
+    WHERE ch.removed_at IS NOT NULL AND ch.changed_at > $since
+)
+SELECT * EXCLUDE (orgs, ord) FROM rows, picked_units p
+WHERE $units IS NULL OR list_has_any(rows.orgs, p.orgs)
+ORDER BY region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_key
+"""
+)
+
+_ASSIGNMENTS = (
+    _PICKED
+    + """
+SELECT n.region, n.year, n.plan_title, a.*
+FROM v_assignments a
+JOIN picked_notices n USING (notice_id)
+JOIN tasks t USING (notice_id, task_id), picked_units p
+WHERE ($units IS NULL OR list_contains(p.orgs, a.org))
+ORDER BY n.region NULLS LAST, n.year NULLS LAST, a.notice_id, t.ord, a.org
+"""
+)
+
+_NOTICES = (
+    _PICKED
+    + """
+SELECT v.* FROM v_notices v
+JOIN picked_notices n USING (notice_id), picked_units p
+WHERE ($units IS NULL OR EXISTS (
+    SELECT 1 FROM assignments a
+    WHERE a.notice_id = v.notice_id AND list_contains(p.orgs, a.org)
+))
+ORDER BY v.region NULLS LAST, v.year NULLS LAST, v.notice_id
+"""
+)
+
+
+def task_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
+    """One row per task (the export record, flat), in plan order."""
+    return con.sql(_TASK_ROWS, params=filters.params(_TASK_ROWS))
+
+
+def assignment_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
+    """v_assignments with the notice's region, year and plan title; with units, only the
+    assignments of those units."""
+    return con.sql(_ASSIGNMENTS, params=filters.params(_ASSIGNMENTS))
+
+
+def notice_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
+    """v_notices; with units, only the notices that name one of them."""
+    return con.sql(_NOTICES, params=filters.params(_NOTICES))
+
+
+def known_units(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> list[str]:
+    """The canonical names stored for these names or aliases (empty when none is known)."""
+    rows = con.execute(
+        "SELECT DISTINCT name FROM unit_aliases"
+        " WHERE list_contains($units, alias) OR list_contains($units, name)"
+        " UNION SELECT DISTINCT org FROM assignments WHERE list_contains($units, org)"
+        " ORDER BY 1",
+        {"units": list(names)},
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def latest_change(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The newest change stamp: pass it as --since next time to get only later changes."""
+    rows = con.execute("SELECT max(changed_at) FROM task_changes").fetchall()
+    latest: dt.datetime | None = rows[0][0]
+    return latest
