@@ -15,7 +15,7 @@ from rich.table import Table
 
 from parsers.errors import InputError
 from parsers.limits import Limits
-from pipeline import api, cli_compare, cli_units
+from pipeline import api, cli_compare, cli_export, cli_units
 from schemas import Notice
 
 out = Console(soft_wrap=True)
@@ -226,6 +226,7 @@ def schema() -> None:
 
 main.add_command(cli_compare.diff)  # fengong diff --region R --from Y --to Y
 main.add_command(cli_compare.unit)  # fengong unit NAME
+main.add_command(cli_export.export)  # fengong export --format F --out PATH
 main.add_command(cli_units.units)  # fengong units
 
 

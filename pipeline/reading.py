@@ -1,0 +1,82 @@
+"""Opening a warehouse to read it, and the filters the feeds and the notebook API share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from parsers.units import load_registry
+from warehouse import feeds
+from warehouse.store import Warehouse, WarehouseError, migrations
+
+
+class FeedError(Exception):
+    """A feed cannot be made; the message is one line that says why and what to do."""
+
+
+@contextmanager
+def reading(db: str | Path | Warehouse) -> Iterator[Warehouse]:
+    """The warehouse, opened read-only (so readers in other processes are not locked out);
+    a warehouse from before the newest migration is migrated first. An open Warehouse is
+    used as it is."""
+    if isinstance(db, Warehouse):
+        yield db
+        return
+    if not Path(db).is_file():
+        raise FeedError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
+    wh = Warehouse.open(db, read_only=True)
+    try:
+        # fetchall, not schema_version()'s fetchone: DuckDB refuses the next query on a
+        # connection whose last result is not fully read
+        done = wh.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        if (done[0][0] or 0) < migrations()[-1].version:
+            wh.close()
+            Warehouse.open(db).close()  # applies the missing migrations
+            wh = Warehouse.open(db, read_only=True)
+        yield wh
+    finally:
+        wh.close()
+
+
+def filters(
+    wh: Warehouse,
+    region: str | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+    since: dt.datetime | None = None,
+) -> feeds.Filters:
+    """The filters, with the unit resolved to the canonical names the warehouse stores for it
+    (through the aliases notices printed, and the unit registry's abbreviations)."""
+    units: tuple[str, ...] = ()
+    if unit:
+        asked = tuple(dict.fromkeys((unit, load_registry().canonical(unit))))
+        units = tuple(feeds.known_units(wh.con, asked))
+        if not units:
+            raise FeedError(
+                f"no unit named {unit} in {wh.path} "
+                '(list them: fengong query "select org, aliases from v_units")'
+            )
+    return feeds.Filters(region=region, year=year, units=units, since=_utc(since))
+
+
+def parse_since(text: str) -> dt.datetime:
+    """An ISO date or date-time (2026-11-25, 2026-11-25 18:13:41, …+08:00) as naive UTC."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FeedError(
+            f"--since {text!r}: not a date or time; write it as 2026-11-25 or "
+            "2026-11-25 18:13:41 (UTC, as v_notices.ingested_at shows it)"
+        ) from None
+    return _utc(when)  # type: ignore[return-value]
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    if when is not None and when.tzinfo is not None:
+        return when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
+
+
+__all__ = ["FeedError", "WarehouseError", "filters", "parse_since", "reading"]

@@ -1,0 +1,308 @@
+"""The feeds (fengong export): each format opened by its own reader, checked against the
+seed's hand-made gold answer; filters; the ledger's layout."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jsonschema
+import openpyxl
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import ingest
+from pipeline.export import (
+    ALL_SHEET,
+    LEDGER_COLUMNS,
+    ROLE_NAMES,
+    SheetNames,
+    display_width,
+    export,
+    wrapped_lines,
+)
+from pipeline.reading import FeedError
+from schemas.export import EXPORT_SCHEMA_VERSION
+from tests.conftest import GOLD, SEED
+from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
+
+GOLD_2020 = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
+PLAN = GOLD_2020["notice"]["plan_title"]
+
+
+GOLD_2020_NAMING = [
+    t
+    for t in GOLD_2020["tasks"]
+    if any(a["org"] == "区政务服务数据管理局" for a in t["assignments"])
+]
+
+
+def gold_units(task: dict[str, Any], role: str) -> list[str]:
+    return [a["org"] for a in task["assignments"] if a["role"] == role]
+
+
+@pytest.fixture
+def seeded(db: Path) -> Path:
+    report = ingest([SEED], db=db)
+    assert report.count("ingested") == 1
+    return db
+
+
+@pytest.fixture
+def two_regions(db: Path, tmp_path: Path) -> Path:
+    report = ingest([SEED, write_conghua(tmp_path)], db=db)
+    assert report.count("ingested") == 2, [r.error for r in report.failed]
+    return db
+
+
+def stored(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_jsonl_every_line_validates_against_the_schema_written_beside_it(
+    seeded: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tasks.jsonl"
+    result = export(seeded, out, "jsonl")
+    schema_path = tmp_path / "tasks.jsonl.schema.json"
+    assert result.schema_path == schema_path
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    assert schema["$id"].endswith(EXPORT_SCHEMA_VERSION)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    for record in records:
+        validator.validate(record)
+    # the gold answer, task by task, in plan order
+    assert [r["task_key"] for r in records] == [t["key"] for t in GOLD_2020["tasks"]]
+    assert len({r["task_id"] for r in records}) == len(records)
+    for record, task in zip(records, GOLD_2020["tasks"], strict=True):
+        assert record["text"] == task["text"]
+        assert record["deadline"] == task["deadline"]
+        assert record["clause_text"] == task["clause"]
+        assert [(a["org"], a["role"]) for a in record["assignments"]] == [
+            (a["org"], a["role"]) for a in task["assignments"]
+        ]
+        assert record["status"] == "active"
+        assert record["notice"] == {
+            "notice_id": record["notice_id"],
+            **{k: v for k, v in GOLD_2020["notice"].items()},
+        }
+        assert record["provenance"]["source_path"] == str(SEED)
+        assert record["provenance"]["location"]["line_start"] >= 1
+    # a record that breaks the schema is caught by it
+    broken = {**records[0], "assignments": [{"org": "x", "role": "boss"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(broken)
+
+
+def test_csv_starts_with_a_bom_and_round_trips_through_the_csv_module(
+    seeded: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tasks.csv"
+    export(seeded, out, "csv")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    texts = dict(stored(seeded, "select task_id, text from v_tasks"))
+    assert {r["task_id"]: r["text"] for r in rows} == texts
+    second = next(r for r in rows if r["task_key"] == "一.(一).2")
+    gold = GOLD_2020["tasks"][1]
+    assert second["lead"] == "、".join(gold_units(gold, "lead"))
+    assert second["co"] == "、".join(gold_units(gold, "co"))  # 区各单位、各镇街
+    assert second["region"] == "南沙区" and second["year"] == "2020"
+    assert {r["deadline"] for r in rows} == {"", "2020-12-31"}
+
+
+def test_parquet_is_hive_partitioned_and_read_by_pyarrow_and_duckdb(
+    two_regions: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tasks.parquet"
+    export(two_regions, out, "parquet")
+    expected = Counter(
+        dict(
+            ((region, year), n)
+            for region, year, n in stored(
+                two_regions,
+                "select region, year, count(*) from v_tasks join v_notices using (notice_id) "
+                "group by all",
+            )
+        )
+    )
+    assert expected == {("南沙区", 2020): len(GOLD_2020["tasks"]), ("从化区", 2022): CONGHUA_TASKS}
+    # Hive folders: region=…/year=…/ (DuckDB percent-encodes the Chinese)
+    folders = {p.parent.relative_to(out).as_posix() for p in out.rglob("*.parquet")}
+    assert len(folders) == 2
+    assert all(f.startswith("region=") and "/year=" in f for f in folders)
+
+    table = pads.dataset(out, format="parquet", partitioning="hive").to_table()
+    got = Counter(zip(table["region"].to_pylist(), table["year"].to_pylist(), strict=True))
+    assert got == expected
+    one = pq.read_table(next(out.rglob("*.parquet")))  # a lone file is plain Parquet too
+    assert "task_id" in one.column_names and "assignments" in one.column_names
+
+    con = duckdb.connect()
+    rows = con.execute(
+        "select region, year, count(*) from read_parquet(?, hive_partitioning = true) group by all",
+        [str(out / "**" / "*.parquet")],
+    ).fetchall()
+    assert Counter({(r, y): n for r, y, n in rows}) == expected
+    roles = con.execute(
+        "select a.org, a.role from read_parquet(?, hive_partitioning = true), "
+        "unnest(assignments) as u(a) where task_key = '一.(一).2' and region = '南沙区'",
+        [str(out / "**" / "*.parquet")],
+    ).fetchall()
+    assert roles == [(a["org"], a["role"]) for a in GOLD_2020["tasks"][1]["assignments"]]
+
+    # exporting again replaces the earlier export; a folder of other things is refused
+    export(two_regions, out, "parquet", region="南沙区")
+    table = pads.dataset(out, format="parquet", partitioning="hive").to_table()
+    assert set(table["region"].to_pylist()) == {"南沙区"}
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(FeedError, match="new or empty folder"):
+        export(two_regions, tmp_path / "mine", "parquet")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_xlsx_ledger_sheets_columns_frozen_header_filters_and_widths(
+    seeded: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "ledger.xlsx"
+    export(seeded, out, "xlsx")
+    book = openpyxl.load_workbook(out)
+    tasks = GOLD_2020["tasks"]
+    per_unit = Counter(org for t in tasks for org in {a["org"] for a in t["assignments"]})
+    assert book.sheetnames[0] == ALL_SHEET
+    # one sheet per unit, most tasks first
+    assert book.sheetnames[1:] == sorted(per_unit, key=lambda u: (-per_unit[u], u))
+
+    ws = book[ALL_SHEET]
+    header = [c.value for c in ws[1]]
+    assert header == [*LEDGER_COLUMNS, "任务ID"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:H{len(tasks) + 1}"
+    assert ws.max_row == len(tasks) + 1
+    col = {name: i for i, name in enumerate(header)}
+    first, second = list(ws.iter_rows(min_row=2, max_row=3, values_only=True))
+    assert first[col["序号"]] == 1
+    assert first[col["工作任务"]] == tasks[0]["text"]
+    assert first[col["责任单位"]] == "区政务服务数据管理局"  # 负责
+    assert first[col["来源"]] == f"《{PLAN}》一.(一).1"
+    assert second[col["牵头单位"]] == "区政务服务数据管理局"
+    assert second[col["配合单位"]] == "区各单位、各镇街"
+    due = [r[col["完成时限"]] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert sum(1 for d in due if d) == sum(1 for t in tasks if t["deadline"])
+
+    # widths fit Chinese: a CJK character counts two
+    widths = {c: ws.column_dimensions[chr(ord("A") + i)].width for c, i in col.items()}
+    assert widths["牵头单位"] >= display_width("区政务服务数据管理局")
+    assert round(widths["工作任务"]) in (60, 61)  # capped (xlsxwriter adds padding), wrapped
+    assert widths["序号"] < widths["完成时限"] < widths["工作任务"]
+
+    unit = book["区政务服务数据管理局"]
+    assert [c.value for c in unit[1]][:3] == ["序号", "工作任务", "本单位角色"]
+    assert unit.max_row == per_unit["区政务服务数据管理局"] + 1
+    assert unit.freeze_panes == "A2" and unit.auto_filter.ref is not None
+    roles = Counter(r[2] for r in unit.iter_rows(min_row=2, values_only=True))
+    gold_roles = Counter(
+        ROLE_NAMES[a["role"]]
+        for t in tasks
+        for a in t["assignments"]
+        if a["org"] == "区政务服务数据管理局"
+    )
+    assert roles == gold_roles
+
+
+def test_sheet_names_are_excel_safe_and_unique() -> None:
+    names = SheetNames(reserved=[ALL_SHEET])
+    long = "某某市某某区人民政府办公室政务公开和政务服务数据管理协调中心第一分中心"
+    assert len(long) > 31
+    a, b = names.take(long), names.take(long)
+    assert len(a) == 31 and len(b) <= 31 and a != b and b.endswith("~2")
+    assert names.take("区[财政]局:*?/\\") == "区_财政_局_____"
+    assert names.take(ALL_SHEET) == f"{ALL_SHEET}~2"
+    assert names.take("Office") == "Office"
+    assert names.take("OFFICE") == "OFFICE~2"  # Excel compares sheet names without case
+    assert names.take("'引号'") == "引号"
+
+
+def test_display_width_counts_cjk_double() -> None:
+    assert display_width("区政数局") == 8
+    assert display_width("2020年12月底前") == 14
+    assert display_width("（一）") == 6
+    assert wrapped_lines("区" * 30, 31) == 2
+    assert wrapped_lines("ab\ncd", 10) == 2
+
+
+def test_filters_region_year_and_unit_by_alias(two_regions: Path, tmp_path: Path) -> None:
+    def ids(**filters: Any) -> set[str]:
+        out = tmp_path / "f.jsonl"
+        export(two_regions, out, "jsonl", **filters)
+        return {json.loads(line)["task_id"] for line in out.read_text().splitlines()}
+
+    nansha_sql = (
+        "select task_id from v_tasks join v_notices using (notice_id) where region = '南沙区'"
+    )
+    nansha = {r[0] for r in stored(two_regions, nansha_sql)}
+    assert len(nansha) == len(GOLD_2020["tasks"])
+    assert ids(region="南沙区") == nansha
+    assert ids(year=2020) == nansha
+    assert ids(region="南沙区", year=2022) == set()
+    everything = ids()
+    assert len(everything) == len(nansha) + CONGHUA_TASKS
+    assert ids(region="从化区") == ids(year=2022) == everything - nansha
+
+    led_sql = "select distinct task_id from v_assignments where org = '区政务服务数据管理局'"
+    led = {r[0] for r in stored(two_regions, led_sql)}
+    assert len(led) == len(GOLD_2020_NAMING) + CONGHUA_NAMING_DATA_BUREAU
+    assert ids(unit="区政务服务数据管理局") == led
+    assert ids(unit="区政数局") == led  # the abbreviation, resolved to the unit
+    assert ids(unit="区政数局", year=2020) == led & nansha
+    with pytest.raises(FeedError, match="no unit named 区不存在局"):
+        export(two_regions, tmp_path / "x.csv", "csv", unit="区不存在局")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
+    seeded: Path, tmp_path: Path
+) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "export", "--db", str(seeded), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    for fmt, name in [("jsonl", "t.jsonl"), ("csv", "t.csv"), ("xlsx", "t.xlsx")]:
+        proc = run("--format", fmt, "--out", str(tmp_path / name), "--unit", "区政数局")
+        assert proc.returncode == 0, proc.stderr
+        assert f"17 tasks → {tmp_path / name}" in proc.stderr
+        assert "latest change" in proc.stderr
+    assert (tmp_path / "t.jsonl.schema.json").is_file()
+
+    for args, message in [
+        (["--since", "yesterday"], "--since 'yesterday': not a date or time"),
+        (["--unit", "区无此局"], "no unit named 区无此局"),
+        (["--db", str(tmp_path / "none.duckdb")], "no warehouse here"),
+    ]:
+        proc = run("--format", "csv", "--out", str(tmp_path / "bad.csv"), *args)
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr
+        assert message in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bad.csv").exists()
