@@ -35,6 +35,7 @@ READERS: dict[SourceFormat, Reader] = {
     "html": _on_demand("html"),
     "docx": _on_demand("docx"),
     "pdf": _on_demand("pdf"),
+    "doc": _on_demand("legacy"),  # .doc/.wps through LibreOffice
 }
 
 

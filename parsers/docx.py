@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import docx
@@ -39,7 +39,10 @@ def parse(
     data: bytes,
     max_document_xml: int = MAX_DOCUMENT_XML,
     max_unpacked: int = MAX_UNPACKED,
+    relabel: Callable[[str, str], str] | None = None,
 ) -> Document:
+    """`relabel(label, text)` may replace the numbering label counted here by the one another
+    renderer drew (the legacy path asks LibreOffice)."""
     _check_package(data, max_document_xml, max_unpacked)
     try:
         word = docx.Document(io.BytesIO(data))
@@ -51,7 +54,7 @@ def parse(
     except ValueError as exc:  # python-docx: a package whose main part is not a document
         raise InputError(f"not a Word document: {exc}") from None
     numbering = _Numbering(word)
-    reader = _Reader(numbering)
+    reader = _Reader(numbering, relabel)
     reader.body(word.element.body)
     return Document("docx", reader.blocks)
 
@@ -242,8 +245,9 @@ def _int(text: str | None, default: int) -> int:
 
 
 class _Reader:
-    def __init__(self, numbering: _Numbering) -> None:
+    def __init__(self, numbering: _Numbering, relabel: Callable[[str, str], str] | None) -> None:
         self.numbering = numbering
+        self.relabel = relabel
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
@@ -261,7 +265,10 @@ class _Reader:
     def paragraph_lines(self, p: etree._Element) -> list[str]:
         """The paragraph as Word shows it, its numbering label included; a line break inside
         it splits it, since notices put several ladder items in one paragraph that way."""
-        text = self.numbering.label(p) + _runs_text(p)
+        label, text = self.numbering.label(p), _runs_text(p)
+        if label and self.relabel:
+            label = self.relabel(label, text)
+        text = label + text
         lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
         return [line for line in lines if line]
 

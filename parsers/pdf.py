@@ -107,6 +107,13 @@ class _Page:
 
 
 def parse(data: bytes) -> Document:
+    if b"%%EOF" not in data[-8192:]:
+        # pdfminer would read the complete pages of a cut-off download and stop silently:
+        # half a plan must not be stored as the notice
+        raise InputError(
+            "not a readable PDF: the file is truncated (it does not end in %%EOF)",
+            "download it again",
+        )
     pages: list[_Page] = []
     warnings: list[str] = []
     empty = unreadable = 0
@@ -136,7 +143,8 @@ def parse(data: bytes) -> Document:
     if not pages:
         if unreadable:
             raise InputError(
-                "text layer unreadable: its fonts map to (cid:N) or private-use characters",
+                "text layer unreadable: its fonts map to (cid:N), private-use or control "
+                "characters",
                 "get the Word original, or export the PDF again with Unicode fonts",
             )
         raise InputError(
@@ -200,16 +208,17 @@ def _read_page(page: Any) -> _Page | str | None:
 
 
 def _undecodable(text: str) -> bool:
+    """(cid:N), U+FFFD, private-use or control characters: glyphs with no Unicode behind them."""
     if text.startswith("(cid:"):
         return True
-    return any(ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF for ch in text)
+    return any(ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) < 0x20 for ch in text)
 
 
 class _Grid:
     """A pdfplumber table's cells on the grid their edges make."""
 
     def __init__(self, cells: list[tuple[float, float, float, float]]) -> None:
-        self.cells = cells
+        self.cells = list(cells)
         self.xs = _snap(x for c in cells for x in (c[0], c[2]))
         self.ys = _snap(y for c in cells for y in (c[1], c[3]))
         self.at: dict[tuple[int, int], int] = {}
@@ -217,10 +226,31 @@ class _Grid:
         for i, (x0, top, x1, bottom) in enumerate(cells):
             c0, c1 = _index(self.xs, x0), _index(self.xs, x1)
             r0, r1 = _index(self.ys, top), _index(self.ys, bottom)
-            self.place.append((r0, max(r1, r0 + 1), c0, max(c1, c0 + 1)))
-            for r in range(r0, max(r1, r0 + 1)):
-                for c in range(c0, max(c1, c0 + 1)):
-                    self.at.setdefault((r, c), i)
+            self._put(i, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))
+        self._fill_holes()
+
+    def _put(self, i: int, r0: int, r1: int, c0: int, c1: int) -> None:
+        self.place.append((r0, r1, c0, c1))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                self.at.setdefault((r, c), i)
+
+    def _fill_holes(self) -> None:
+        """Grid positions no closed cell covers are a cell whose rule is missing: most often
+        a merged cell cut by the page break and left open at the bottom. Each run of them
+        down a column is one cell."""
+        for c in range(len(self.xs) - 1):
+            r = 0
+            while r < len(self.ys) - 1:
+                if (r, c) in self.at:
+                    r += 1
+                    continue
+                r1 = r
+                while r1 < len(self.ys) - 1 and (r1, c) not in self.at:
+                    r1 += 1
+                self.cells.append((self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r1]))
+                self._put(len(self.cells) - 1, r, r1, c, c + 1)
+                r = r1
 
     def is_data_table(self) -> bool:
         """Two columns and two rows at least: a frame round a block of text is not a table."""
