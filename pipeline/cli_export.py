@@ -3,14 +3,14 @@ in pipeline/cli.py; the work is pipeline/export.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 
 from pipeline import api
-from pipeline.export import FORMATS, Format
-from pipeline.export import export as write_export
-from pipeline.reading import FeedError, parse_since
-from warehouse.store import WarehouseError
+
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, without loading it
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -40,7 +40,7 @@ err = Console(stderr=True, soft_wrap=True)
     help="The DuckDB warehouse file (or set FENGONG_DB).",
 )
 def export(
-    fmt: Format,
+    fmt: Any,
     out: str,
     region: str | None,
     year: int | None,
@@ -49,6 +49,10 @@ def export(
     db: str,
 ) -> None:
     """Write the warehouse's tasks as JSON Lines, CSV, Parquet or an Excel ledger (台账)."""
+    from pipeline.export import export as write_export
+    from pipeline.reading import FeedError, parse_since
+    from warehouse.store import WarehouseError
+
     try:
         result = write_export(
             db,

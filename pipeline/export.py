@@ -69,6 +69,23 @@ def export(
     out = Path(out)
     if not out.parent.is_dir():
         raise FeedError(f"{out}: the folder {out.parent} does not exist")
+    if fmt != "parquet" and out.is_dir():
+        raise FeedError(f"{out}: is a folder; give the {fmt} file's name")
+    try:
+        return _export(db, out, fmt, region, year, unit, since)
+    except OSError as exc:
+        raise FeedError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+def _export(
+    db: str | Path | Warehouse,
+    out: Path,
+    fmt: Format,
+    region: str | None,
+    year: int | None,
+    unit: str | None,
+    since: dt.datetime | None,
+) -> ExportResult:
     with reading(db) as wh:
         table = feeds.task_rows(wh.con, filters(wh, region, year, unit, since)).to_arrow_table()
         rows = table.to_pylist()
@@ -77,7 +94,7 @@ def export(
         if fmt == "jsonl":
             result.schema_path = write_jsonl(rows, out)
         elif fmt == "csv":
-            write_csv(rows, out)
+            write_csv(rows, out, table.column_names)
         elif fmt == "parquet":
             write_parquet(wh.con, table, out)
         else:
@@ -137,24 +154,16 @@ def write_jsonl(rows: list[dict[str, Any]], out: Path) -> Path:
 
 
 # CSV -----------------------------------------------------------------------------------------
-def write_csv(rows: list[dict[str, Any]], out: Path) -> None:
-    """The flat columns; unit lists joined with 、. UTF-8 with a BOM: Excel then reads the
-    Chinese right instead of guessing the machine's code page."""
+def write_csv(rows: list[dict[str, Any]], out: Path, columns: list[str]) -> None:
+    """The flat columns (the nested `assignments` left out: the role columns carry it); unit
+    lists joined with 、. UTF-8 with a BOM: Excel then reads the Chinese right instead of
+    guessing the machine's code page."""
+    columns = [c for c in columns if c != "assignments"]
     with _replacing(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        columns = [c for c in (rows[0] if rows else _CSV_COLUMNS) if c != "assignments"]
         writer.writerow(columns)
         for row in rows:
             writer.writerow([_csv_cell(row[c]) for c in columns])
-
-
-_CSV_COLUMNS = [
-    "task_id", "notice_id", "status", "region", "year", "title", "plan_title", "issuer",
-    "doc_number", "publish_date", "sign_date", "task_key", "text", "section_key",
-    "section_title", "subsection_title", "label", "detail", "deadline", "deadline_text",
-    "clause_text", "requirements", "clause_inherited", *feeds.ROLES, "source_path", "sha256",
-    "format", "provenance", "first_seen", "changed_at", "removed_at",
-]  # fmt: skip
 
 
 def _csv_cell(value: Any) -> str:

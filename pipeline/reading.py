@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from parsers.units import load_registry
 from warehouse import feeds
 from warehouse.store import Warehouse, WarehouseError, migrations
@@ -30,7 +32,12 @@ def reading(db: str | Path | Warehouse) -> Iterator[Warehouse]:
     try:
         # fetchall, not schema_version()'s fetchone: DuckDB refuses the next query on a
         # connection whose last result is not fully read
-        done = wh.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        try:
+            done = wh.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        except duckdb.Error:
+            raise FeedError(
+                f"{db}: a DuckDB file but not a fengong warehouse (no schema_migrations)"
+            ) from None
         if (done[0][0] or 0) < migrations()[-1].version:
             wh.close()
             Warehouse.open(db).close()  # applies the missing migrations

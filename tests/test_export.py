@@ -306,3 +306,44 @@ def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
         assert message in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "bad.csv").exists()
+
+
+def test_a_filter_that_matches_nothing_writes_empty_feeds_with_their_headers(
+    seeded: Path, tmp_path: Path
+) -> None:
+    full, empty = tmp_path / "full.csv", tmp_path / "empty.csv"
+    export(seeded, full, "csv")
+    for fmt in ("jsonl", "csv", "parquet", "xlsx"):
+        result = export(seeded, tmp_path / f"empty.{fmt}", fmt, region="无此地")
+        assert result.tasks == 0
+    assert (tmp_path / "empty.jsonl").read_text() == ""
+    assert (tmp_path / "empty.jsonl.schema.json").is_file()
+    with full.open(encoding="utf-8-sig") as f, empty.open(encoding="utf-8-sig") as g:
+        assert next(csv.reader(g)) == next(csv.reader(f))
+    assert list((tmp_path / "empty.parquet").iterdir()) == []
+    book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
+    assert book.sheetnames == [ALL_SHEET]
+    assert [c.value for c in book[ALL_SHEET][1]] == [*LEDGER_COLUMNS, "任务ID"]
+
+
+def test_bad_targets_and_warehouses_are_refused_in_one_line(seeded: Path, tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match="is a folder"):
+        export(seeded, tmp_path, "jsonl")
+    with pytest.raises(FeedError, match="does not exist"):
+        export(seeded, tmp_path / "no" / "t.csv", "csv")
+    (tmp_path / "file.parquet").write_text("x")
+    with pytest.raises(FeedError, match="is a file"):
+        export(seeded, tmp_path / "file.parquet", "parquet")
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table t (x int)")
+    con.close()
+    with pytest.raises(FeedError, match="not a fengong warehouse"):
+        export(other, tmp_path / "t.csv", "csv")
+    with pytest.raises(FeedError, match="unknown format"):
+        export(seeded, tmp_path / "t.xml", "xml")  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "file.parquet",
+        "other.duckdb",
+        "warehouse.duckdb",
+    ]
