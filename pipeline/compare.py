@@ -117,24 +117,32 @@ def _owner_keys(owners: list[str]) -> set[str]:
     return {o[1:] if o[:1] in "区市县" and o[1:2] == "各" else o for o in owners}
 
 
-def _plan(wh: Warehouse, region: str, year: int) -> Plan:
+# 南沙区 finds a notice whose region is 广州市南沙区 too (as warehouse/links.same_region)
+_REGION = "(region = ? OR ends_with(region, ?))"
+
+
+def _years(wh: Warehouse, region: str) -> list[int]:
+    return [
+        y
+        for (y,) in wh.sql(
+            f"SELECT DISTINCT year FROM v_notices WHERE {_REGION} AND year IS NOT NULL "
+            "ORDER BY year",
+            [region, region],
+        ).fetchall()
+    ]
+
+
+def _plans(wh: Warehouse, region: str, year: int) -> list[Plan]:
     rows = wh.sql(
-        "SELECT notice_id, year, plan_title FROM v_notices WHERE region = ? AND year = ? "
+        f"SELECT notice_id, year, plan_title FROM v_notices WHERE {_REGION} AND year = ? "
         "ORDER BY notice_id",
-        [region, year],
+        [region, region, year],
     ).fetchall()
     if not rows:
-        have = [
-            str(y)
-            for (y,) in wh.sql(
-                "SELECT DISTINCT year FROM v_notices WHERE region = ? AND year IS NOT NULL "
-                "ORDER BY year",
-                [region],
-            ).fetchall()
-        ]
-        where = f"years held: {', '.join(have)}" if have else "no notice of this region is held"
+        have = ", ".join(map(str, _years(wh, region)))
+        where = f"years held: {have}" if have else "no notice of this region is held"
         raise CompareError(f"no {year} plan of {region} in the warehouse ({where})")
-    return Plan(*rows[0])
+    return [Plan(*r) for r in rows]
 
 
 def _task_rows(wh: Warehouse, notice_id: str) -> dict[str, Task]:
@@ -165,29 +173,30 @@ def _task_rows(wh: Warehouse, notice_id: str) -> dict[str, Task]:
 def compare(wh: Warehouse, region: str, year_from: int | None, year_to: int | None) -> Diff:
     """The comparison of the region's plans of two years (by default its latest two)."""
     if year_from is None or year_to is None:
-        years = [
-            y
-            for (y,) in wh.sql(
-                "SELECT DISTINCT year FROM v_notices WHERE region = ? AND year IS NOT NULL "
-                "ORDER BY year",
-                [region],
-            ).fetchall()
-        ]
-        if len(years) < 2:
+        years = _years(wh, region)
+        year_to = year_to if year_to is not None else (years[-1] if years else 0)
+        earlier = [y for y in years if y < year_to]
+        if year_from is None and not earlier:
             raise CompareError(
-                f"{region}: the warehouse holds {len(years)} year(s) of plans; "
+                f"{region}: no plan earlier than {year_to} in the warehouse "
+                f"(years held: {', '.join(map(str, years)) or 'none'}); "
                 "ingest two years to compare them"
             )
-        year_to = year_to if year_to is not None else years[-1]
-        year_from = year_from if year_from is not None else max(y for y in years if y < year_to)
+        year_from = year_from if year_from is not None else earlier[-1]
     if year_from >= year_to:
         raise CompareError(f"--from ({year_from}) must be earlier than --to ({year_to})")
-    before, after = _plan(wh, region, year_from), _plan(wh, region, year_to)
-    stored = wh.sql(
-        "SELECT count(*) FROM task_link_pairs WHERE from_notice_id = ? AND to_notice_id = ?",
-        [before.notice_id, after.notice_id],
-    ).fetchone()
-    is_stored = bool(stored and stored[0])
+    # Several plans of a year (of different kinds): the pair compared on ingest, if any.
+    candidates = [
+        (b, a) for b in _plans(wh, region, year_from) for a in _plans(wh, region, year_to)
+    ]
+    stored_pairs = set(
+        wh.sql("SELECT from_notice_id, to_notice_id FROM task_link_pairs").fetchall()
+    )
+    before, after = next(
+        ((b, a) for b, a in candidates if (b.notice_id, a.notice_id) in stored_pairs),
+        candidates[0],
+    )
+    is_stored = (before.notice_id, after.notice_id) in stored_pairs
     if is_stored:
         links = wh.sql(
             "SELECT from_task_key, to_task_key, similarity, change FROM task_links "
@@ -269,10 +278,10 @@ def unit_history(
         FROM v_assignments a
         JOIN tasks t USING (notice_id, task_id)
         JOIN v_notices n USING (notice_id)
-        WHERE a.org = ? AND (? IS NULL OR n.region = ?)
+        WHERE a.org = ? AND (? IS NULL OR n.region = ? OR ends_with(n.region, ?))
         ORDER BY n.year, n.region, n.notice_id, t.ord, a.role
         """,
-        [org, region, region],
+        [org, region, region, region],
     ).fetchall()
     cols = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
     return UnitHistory(org, name, aliases, [dict(zip(cols, r, strict=True)) for r in rows])

@@ -194,3 +194,28 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
     assert re.search(r"2021 南沙区 — .*: \d+ led, \d+ co-organised", table.stdout)
     missing = fengong("unit", "区不存在局", "--db", str(two_years))
     assert missing.returncode == 1 and "no such unit" in missing.stderr
+
+
+def test_diff_across_a_gap_aligns_on_the_fly(two_years: Path, tmp_path: Path) -> None:
+    later = tmp_path / "nansha-2022.txt"
+    later.write_text(
+        NANSHA_2021.read_text(encoding="utf-8").replace("2021年", "2022年"), encoding="utf-8"
+    )
+    ingest([later], db=two_years)
+    run = fengong(
+        "diff", "--region", "南沙区", "--from", "2020", "--to", "2022", "--db", str(two_years),
+        "--format", "json",
+    )  # fmt: skip
+    d = json.loads(run.stdout)
+    assert d["links_stored"] is False  # 2021 lies between: not a pair kept on ingest
+    assert len(d["links"]) == 38 and len(d["owner_changes"]) == 5
+
+
+def test_diff_needs_two_years(db: Path) -> None:
+    ingest([SEED], db=db)
+    run = fengong("diff", "--region", "南沙区", "--db", str(db))
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        "Error: 南沙区: no plan earlier than 2020 in the warehouse (years held: 2020); "
+        "ingest two years to compare them"
+    )

@@ -68,12 +68,14 @@ def test_plans_pair_with_the_latest_earlier_plan_of_the_same_region_and_kind() -
         ("b22", "南沙区", 2022, "南沙区2022年优化营商环境工作方案"),
         ("c21", "花都区", 2021, "花都区2021年政务公开工作要点分工方案"),
         ("x", None, 2021, "无地区的方案"),
+        ("d22", "广州市花都区", 2022, "广州市花都区2022年政务公开工作要点"),
     ]
-    assert series_pairs(notices) == {("a20", "a22"), ("b21", "b22")}
+    assert series_pairs(notices) == {("a20", "a22"), ("b21", "b22"), ("c21", "d22")}
     assert series_pairs([*notices, ("a21", "南沙区", 2021, "2021年南沙区政务公开要点")]) == {
         ("a20", "a21"),
         ("a21", "a22"),
         ("b21", "b22"),
+        ("c21", "d22"),
     }
 
 

@@ -2,7 +2,7 @@
 
 Plans are reorganised every year (sections renamed and reordered, tasks reworded, dropped,
 added, moved), so keys do not line up. A task is matched by what it says: the Dice
-coefficient of the character-bigram multisets of the two texts (no word segmentation; digits
+coefficient of the character-bigram sets of the two texts (no word segmentation; digits
 count as one symbol so 2020年底前 and 2021年底前 read alike). The titles of the sections
 around a task are a secondary signal that decides between near-equal candidates. The pairing
 is one-to-one and optimal over the whole plan (the Hungarian method, scipy's
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
-METHOD = "bigram-dice-v1"  # stored with each computed pair; a new method recomputes old pairs
+METHOD = "bigram-dice-v2"  # stored with each computed pair; a new method recomputes old pairs
 MIN_SIMILARITY = 0.4  # text similarity below this is a different task
 SECTION_WEIGHT = 0.1  # how much section context adds to the assignment score
 Change = Literal["unchanged", "reworded"]
@@ -53,23 +53,37 @@ def normalise(text: str) -> str:
     return text.rstrip(_TRAILING)
 
 
-def bigrams(text: str) -> Counter[str]:
+def bigrams(text: str) -> set[str]:
     s = _NOISE.sub("", _DIGITS.sub("0", unicodedata.normalize("NFKC", text)))
     if len(s) < 2:
-        return Counter([s]) if s else Counter()
-    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+        return {s} if s else set()
+    return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
-def dice(a: Counter[str], b: Counter[str]) -> float:
-    total = a.total() + b.total()
-    return 2 * (a & b).total() / total if total else 0.0
+def dice(a: set[str], b: set[str]) -> float:
+    total = len(a) + len(b)
+    return 2 * len(a & b) / total if total else 0.0
 
 
 def similarity_matrix(before: list[str], after: list[str]) -> np.ndarray:
-    grams_b = [bigrams(t) for t in after]
-    return np.array(
-        [[dice(ga, gb) for gb in grams_b] for ga in map(bigrams, before)], dtype=float
-    ).reshape(len(before), len(after))
+    """Dice of every pair at once: with each text as a 0/1 row over the bigram vocabulary,
+    the intersections are one sparse matrix product."""
+    grams = [bigrams(t) for t in [*before, *after]]
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, g in enumerate(grams):
+        for gram in g:
+            rows.append(i)
+            cols.append(vocab.setdefault(gram, len(vocab)))
+    m = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(grams), max(len(vocab), 1))
+    )
+    x, y = m[: len(before)], m[len(before) :]
+    inter = np.asarray((x @ y.T).todense(), dtype=float).reshape(len(before), len(after))
+    sizes = np.array([len(g) for g in grams], dtype=float)
+    total = sizes[: len(before), None] + sizes[None, len(before) :]
+    out: np.ndarray = np.divide(2 * inter, total, out=np.zeros_like(inter), where=total > 0)
+    return out
 
 
 def align(

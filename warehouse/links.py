@@ -39,31 +39,37 @@ def plan_kind(plan_title: str | None, region: str | None) -> str:
     return _GENERIC.sub("", _NOT_HAN.sub("", title))
 
 
+def same_region(a: str, b: str) -> bool:
+    """南沙区 and 广州市南沙区 are one region (one notice may name the city, the next not)."""
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short) and len(short) >= 2
+
+
 def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None]]) -> set[Pair]:
     """(notice_id, region, year, plan_title) rows → the (earlier, later) pairs to compare.
 
     A notice's predecessor is a notice of the same region and kind in the latest earlier year
     that has one; among several there, the closest in kind. Titles that leave no kind (a bare
     分工方案) go with any."""
-    by_region: dict[str, list[tuple[str, int, str]]] = {}
-    for nid, region, year, title in notices:
-        if region and year is not None:
-            by_region.setdefault(region, []).append((nid, year, plan_kind(title, region)))
+    members = [
+        (nid, region, year, plan_kind(title, region))
+        for nid, region, year, title in notices
+        if region and year is not None
+    ]
     pairs = set()
-    for members in by_region.values():
-        for nid, year, kind in members:
-            best: tuple[int, float, str] | None = None
-            for other, oyear, okind in members:
-                if oyear >= year:
-                    continue
-                close = dice(bigrams(kind), bigrams(okind)) if kind and okind else 1.0
-                if close < MIN_KIND_SIMILARITY:
-                    continue
-                rank = (oyear, close, other)
-                if best is None or rank > best:
-                    best = rank
-            if best is not None:
-                pairs.add((best[2], nid))
+    for nid, region, year, kind in members:
+        best: tuple[int, float, str] | None = None
+        for other, oregion, oyear, okind in members:
+            if oyear >= year or not same_region(region, oregion):
+                continue
+            close = dice(bigrams(kind), bigrams(okind)) if kind and okind else 1.0
+            if close < MIN_KIND_SIMILARITY:
+                continue
+            rank = (oyear, close, other)
+            if best is None or rank > best:
+                best = rank
+        if best is not None:
+            pairs.add((best[2], nid))
     return pairs
 
 
