@@ -18,6 +18,7 @@ changes the task.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import duckdb
 
@@ -61,30 +62,48 @@ def record(con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str
     keep their stamps."""
     rows = con.execute("SELECT ingested_at FROM notices WHERE notice_id = ?", [notice_id])
     at: dt.datetime = rows.fetchall()[0][0]
-    now = con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()
+    now = {str(r[0]): r for r in con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()}
     known = {
         str(r[0]): r[1] is not None
         for r in con.execute(
             "SELECT task_id, removed_at FROM task_changes WHERE notice_id = ?", [notice_id]
         ).fetchall()
     }
-    for task_id, key, text, orgs, digest in now:
-        if task_id not in known:
-            con.execute(
-                "INSERT INTO task_changes VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [notice_id, task_id, key, text, orgs, at, at],
-            )
-        elif known[task_id] or before.get(task_id) != digest:
-            con.execute(
-                "UPDATE task_changes SET task_key = ?, text = ?, orgs = ?, changed_at = ?,"
-                " removed_at = NULL WHERE notice_id = ? AND task_id = ?",
-                [key, text, orgs, at, notice_id, task_id],
-            )
-    current = {str(r[0]) for r in now}
-    gone = [t for t, removed in known.items() if not removed and t not in current]
+    added = [r for t, r in now.items() if t not in known]
+    changed = [r for t, r in now.items() if t in known and (known[t] or before.get(t) != r[4])]
+    gone = [t for t, removed in known.items() if not removed and t not in now]
+    # set-wise, one statement each: the rows go in as parallel lists
+    params: dict[str, object] = {"notice_id": notice_id, "at": at}
+    if added:
+        con.execute(
+            f"INSERT INTO task_changes SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
+            {**params, **_columns(added)},
+        )
+    if changed:
+        con.execute(
+            "UPDATE task_changes SET task_key = d.key, text = d.text, orgs = d.orgs,"
+            f" changed_at = $at, removed_at = NULL FROM (SELECT {_UNNESTED}) d"
+            " WHERE task_changes.notice_id = $notice_id AND task_changes.task_id = d.id",
+            {**params, **_columns(changed)},
+        )
     if gone:
         con.execute(
-            "UPDATE task_changes SET changed_at = ?, removed_at = ?"
-            " WHERE notice_id = ? AND list_contains(?, task_id)",
-            [at, at, notice_id, gone],
+            "UPDATE task_changes SET changed_at = $at, removed_at = $at"
+            " WHERE notice_id = $notice_id AND list_contains($ids, task_id)",
+            {**params, "ids": gone},
         )
+
+
+_UNNESTED = (
+    "unnest($ids) AS id, unnest($keys) AS key, unnest($texts) AS text, "
+    "unnest($orgs, max_depth := 1) AS orgs"
+)
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    return {
+        "ids": [r[0] for r in rows],
+        "keys": [r[1] for r in rows],
+        "texts": [r[2] for r in rows],
+        "orgs": [r[3] for r in rows],
+    }
