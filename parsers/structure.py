@@ -43,12 +43,27 @@ from schemas import (
 COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("number", ("序号", "编号")),
     ("lead", ("牵头单位", "牵头部门", "主办单位", "牵头")),
-    ("co", ("配合单位", "配合部门", "协办单位", "参与单位", "会办单位", "协同单位")),
+    ("co", ("配合单位", "配合部门", "协办单位", "参与单位", "会办单位", "协同单位", "配合")),
     (
         "clause",
-        ("责任单位", "责任部门", "负责单位", "承办单位", "落实单位", "实施单位", "责任主体"),
+        (
+            *("责任单位", "责任部门", "负责单位", "承办单位", "落实单位", "实施单位"),
+            *("责任主体", "责任科室", "责任处室", "责任股室", "承办科室"),
+        ),
     ),
-    ("deadline", ("完成时限", "完成时间", "时间进度", "时限", "时间节点", "进度安排")),
+    (
+        "deadline",
+        (
+            "完成时限",
+            "完成时间",
+            "完成期限",
+            "时间进度",
+            "时限",
+            "时间节点",
+            "进度安排",
+            "时间要求",
+        ),
+    ),
     (
         "detail",
         ("具体要求", "具体措施", "主要内容", "工作要求", "工作措施", "具体内容", "工作目标"),
@@ -68,6 +83,7 @@ _CLAUSE_START = regex.compile(r"^(?:由|请|会同|配合)")
 _HEADER_CELL = regex.compile(
     rf"(?:{_HEADER_WORDS.pattern})(?:[和及、](?:{_HEADER_WORDS.pattern}))?"
 )
+_RULE_LINE = regex.compile(r"[\s|｜\-—=+:：]+")
 _BARE_NUMBER = regex.compile(r"\s*\d{1,3}\s*[.、．]?\s*")
 _NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无)\s*")  # "/" in a unit column: nobody
 # a bracketed remark that is not a clause although it may end in a unit suffix
@@ -205,7 +221,11 @@ class _Walker:
 
     # paragraphs (text scrapes, flattened tables, Word paragraphs) ---------------------------
     def paragraph(self, text: str, analysed: str, prov: Provenance) -> None:
+        if _RULE_LINE.fullmatch(analysed):
+            return  # a lone | or ---- left between the cells of a scraped table
         label = number(analysed)
+        if label and label.level == 2 and self._subsection_task(text, analysed, prov):
+            return
         if label and label.level in (1, 2):
             self.heading(_as_printed(label, text), prov)
             return
@@ -226,6 +246,21 @@ class _Walker:
             self._unnumbered(text, analysed, prov)
         if trailing is not None and self.task is not None:
             self.attach(_Clause([_Piece(trailing, None, prov)]))
+
+    def _subsection_task(self, text: str, analysed: str, prov: Provenance) -> bool:
+        """'（一）标题。正文……（X牵头，Y配合）': a subsection with a clause of its own is also
+        a task, keyed as the subsection; the heading's title is its first sentence."""
+        body, _, trailing = self._split_trailing_clause(text, analysed)
+        printed = number(body)
+        if trailing is None or printed is None or printed.level != 2:
+            return False
+        title = regex.match(r"[^。]*。?", printed.rest)
+        self.heading(
+            Label(2, printed.label, printed.value, title[0] if title else printed.rest), prov
+        )
+        self.new_task(None, None, printed.rest, prov)
+        self.attach(_Clause([_Piece(trailing, None, prov)]))
+        return True
 
     def _unnumbered(self, text: str, analysed: str, prov: Provenance) -> None:
         if self.pending_number is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import ingest
+from pipeline import ingest, parse
 from tests.conftest import GOLD, SAMPLES
 from tests.scoring import score
 
@@ -136,3 +136,50 @@ def test_traditional_units_are_simplified_with_printed_aliases(db: Path) -> None
         k: v for k, v in gold["aliases"].items() if k != "廈門市思明區人民政府辦公室"
     }
     assert units_in_clauses.items() <= aliases.items()
+
+
+SUBSECTION_TASKS = """关于印发某省2022年政务公开工作要点分工方案的通知
+某府办〔2022〕9号
+各地级以上市人民政府：
+现将分工方案印发给你们。
+某省人民政府办公厅
+2022年4月29日
+某省2022年政务公开工作要点分工方案
+一、围绕稳住经济大盘加强公开
+（一）加强政策公开。及时公开助企纾困政策，动态更新。（省发展改革委牵头，省财政厅配合）
+（二）加强解读。做好政策解读工作。（省政务服务数据管理局负责）
+二、加强平台建设
+|
+（一）加强网站管理。
+1.开展季度抽查。
+（1）抽查政府网站。
+（2）抽查政务新媒体。
+（责任单位：省直各有关单位、各地级以上市人民政府）
+"""
+
+
+def test_subsections_with_their_own_clause_and_bracketed_label_lines(tmp_path: Path) -> None:
+    """Plans copied from a 要点 put the clause after the (一) paragraph itself; a labelled
+    clause may stand alone in brackets under a task's sub-items."""
+    path = tmp_path / "plan.txt"
+    path.write_text(SUBSECTION_TASKS, encoding="utf-8")
+    notice = parse(path)
+    assert [(s.key, s.title) for s in notice.sections] == [
+        ("一", "围绕稳住经济大盘加强公开"),
+        ("一.(一)", "加强政策公开。"),
+        ("一.(二)", "加强解读。"),
+        ("二", "加强平台建设"),
+        ("二.(一)", "加强网站管理。"),
+    ]
+    got = {t.key: (t.text, [(a.org, a.role) for a in t.assignments]) for t in notice.tasks}
+    assert got == {
+        "一.(一)": (
+            "加强政策公开。及时公开助企纾困政策，动态更新。",
+            [("省发展改革委", "lead"), ("省财政厅", "co")],
+        ),
+        "一.(二)": ("加强解读。做好政策解读工作。", [("省政务服务数据管理局", "responsible")]),
+        "二.(一).1": (
+            "开展季度抽查。\n（1）抽查政府网站。\n（2）抽查政务新媒体。",
+            [("省直各有关单位", "responsible"), ("各地级以上市人民政府", "responsible")],
+        ),
+    }
