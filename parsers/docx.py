@@ -200,6 +200,11 @@ class _Numbering:
                 counters[lv] = start - 1
         level = self._level(inst, levels, ilvl)
         counters[ilvl] = counters.get(ilvl, level.start - 1) + 1
+        for shallower in range(ilvl):
+            # a list that starts below its top level counts the levels above as used once:
+            # after 1. and 2. at level 2, the first item at level 1 is （二）, as Word and
+            # LibreOffice draw it
+            counters.setdefault(shallower, self._level(inst, levels, shallower).start)
         for deeper in [lv for lv in counters if lv > ilvl]:
             restart = self._level(inst, levels, deeper).restart
             if restart is None or (restart and restart - 1 >= ilvl):

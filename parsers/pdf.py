@@ -24,7 +24,8 @@ import itertools
 import statistics
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,10 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 EDGE_ZONE = 0.12  # running headers/footers sit in the top and bottom 12 % of the page
 UNREADABLE_SHARE = 0.3  # a page with more undecodable characters than this is unreadable
 SNAP = 1.5  # points: grid lines closer than this are one line
+# A line that stops this many characters short of the right edge ends its paragraph. CJK line
+# breaking pushes a character or two to the next line (no 。 or ） at a line's start, no （ at
+# its end; a number is not split), so a wrapped line can stop short by that much.
+SHORT_LINE = 2.5
 
 _CJK = r"\p{Han}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2014\u2026"
 _SPACE_NEAR_CJK = regex.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
@@ -117,29 +122,28 @@ def parse(data: bytes) -> Document:
     pages: list[_Page] = []
     warnings: list[str] = []
     empty = unreadable = 0
+    with _pdfminer_errors():
+        pdf = pdfplumber.open(io.BytesIO(data))
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                try:
-                    read = _read_page(page)
-                finally:
-                    page.close()  # drop the page's parsed objects: memory stays flat
-                if read is None:
-                    empty += 1
-                    continue
-                if isinstance(read, str):
-                    unreadable += 1
-                    warnings.append(read)
-                    continue
+        with _pdfminer_errors():
+            all_pages = pdf.pages
+        for page in all_pages:
+            try:
+                with _pdfminer_errors():  # the page's content is parsed here
+                    chars = page.chars
+                    tables = page.find_tables(TABLE_SETTINGS) if chars else []
+                read = _read_page(page, chars, [t.cells for t in tables])
+            finally:
+                page.close()  # drop the page's parsed objects: memory stays flat
+            if read is None:
+                empty += 1
+            elif isinstance(read, str):
+                unreadable += 1
+                warnings.append(read)
+            else:
                 pages.append(read)
-    except PdfminerException as exc:
-        raise _open_error(exc.args[0] if exc.args else exc) from None
-    except PDFPasswordIncorrect:
-        raise _encrypted() from None
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds on a damaged file
-        raise _open_error(exc) from None
+    finally:
+        pdf.close()
     if not pages:
         if unreadable:
             raise InputError(
@@ -159,6 +163,20 @@ def parse(data: bytes) -> Document:
     return Document("pdf", blocks, warnings)
 
 
+@contextmanager
+def _pdfminer_errors() -> Iterator[None]:
+    """What pdfminer raises on a damaged or locked file, as one line for the user. Only the
+    calls that parse the file go through here, so a bug in this module stays a bug."""
+    try:
+        yield
+    except PdfminerException as exc:
+        raise _open_error(exc.args[0] if exc.args else exc) from None
+    except PDFPasswordIncorrect:
+        raise _encrypted() from None
+    except Exception as exc:  # pdfminer raises many kinds on a damaged file
+        raise _open_error(exc) from None
+
+
 def _open_error(exc: object) -> InputError:
     if isinstance(exc, PDFPasswordIncorrect) or "password" in str(exc).lower():
         return _encrypted()
@@ -176,16 +194,20 @@ def _encrypted() -> InputError:
     )
 
 
-def _read_page(page: Any) -> _Page | str | None:
+def _read_page(
+    page: Any,
+    all_chars: list[dict[str, Any]],
+    tables: list[list[tuple[float, float, float, float]]],
+) -> _Page | str | None:
     """The page's tables and outside lines; None for no text, a message for garbage text."""
-    chars = [c for c in page.chars if c["text"].strip()]
+    chars = [c for c in all_chars if c["text"].strip()]
     if not chars:
         return None
     bad = sum(1 for c in chars if _undecodable(c["text"]))
     if bad > UNREADABLE_SHARE * len(chars):
         return f"page {page.page_number}: text unreadable ((cid:N)/private-use fonts), skipped"
     out = _Page(page.page_number, float(page.width), float(page.height))
-    grids = [_Grid(t.cells) for t in page.find_tables(TABLE_SETTINGS)]
+    grids = [_Grid(cells) for cells in tables]
     grids = [g for g in grids if g.is_data_table()]
     outside: list[dict[str, Any]] = []
     per_cell: list[list[list[dict[str, Any]]]] = [[[] for _ in g.cells] for g in grids]
@@ -361,7 +383,7 @@ def _cell_text(lines: list[_Line], right: float) -> str:
     reach = max(line.x1 for line in lines)
     paragraphs = [lines[0].text]
     for prev, line in itertools.pairwise(lines):
-        short = prev.x1 < min(reach, right) - 1.5 * prev.size
+        short = prev.x1 < min(reach, right) - SHORT_LINE * prev.size
         if short or number(line.text) is not None:
             paragraphs.append(line.text)
         else:
@@ -470,7 +492,7 @@ def _paragraphs(page: _Page, body: float) -> list[list[_Line]]:
         if a.size > body + 0.5 and (centred(a) or a.x0 <= left + a.size) and centred(b):
             return True  # a title wrapped over centred lines
         indented = b.x0 > left + 0.8 * b.size
-        short = a.x1 < right - 1.5 * a.size
+        short = a.x1 < right - SHORT_LINE * a.size
         aside = a.x0 > left + 4 * a.size  # a centred or right-aligned line stands alone
         return not (indented or short or aside)
 

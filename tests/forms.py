@@ -105,7 +105,10 @@ def _plan_list(doc: Any) -> tuple[str, str]:
     return num_id, style.name
 
 
-def variant_docx(path: Path) -> Path:
+def variant_docx(
+    path: Path, size: float = 14, left: float = 0.35, font: str = "Noto Sans CJK SC"
+) -> Path:
+    """`size`: the table's font size (pt); `left`: the task column's share of the width."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm
@@ -123,10 +126,10 @@ def variant_docx(path: Path) -> Path:
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot.text = "- 1 -"
 
-    def para(text: str, size: float = 15, align: Any = None, font: str = "Noto Sans CJK SC") -> Any:
+    def para(text: str, pt: float = 15, align: Any = None) -> Any:
         p = doc.add_paragraph()
         p.alignment = align
-        _fonts(p.add_run(text), font, size)
+        _fonts(p.add_run(text), font, pt)
         return p
 
     para(z(fm.title), 20, WD_ALIGN_PARAGRAPH.CENTER)
@@ -142,7 +145,7 @@ def variant_docx(path: Path) -> Path:
     table.style = doc.styles["Table Grid"]
     table.autofit = False
     width = sect.page_width - sect.left_margin - sect.right_margin
-    widths = (int(width * 0.35), width - int(width * 0.35))
+    widths = (int(width * left), width - int(width * left))
     for col, w in zip(table.columns, widths, strict=True):
         col.width = w
         for cell in col.cells:
@@ -158,7 +161,7 @@ def variant_docx(path: Path) -> Path:
             numpr.append(_el("ilvl", val=str(level)))
             numpr.append(_el("numId", val=num_id))
             p._p.get_or_add_pPr().insert(0, numpr)
-        _fonts(p.add_run(text), "Noto Sans CJK SC", 14)
+        _fonts(p.add_run(text), font, size)
         return p
 
     write(table.cell(0, 0), "主要任务")
@@ -213,7 +216,8 @@ def convert(source: Path, target: str, outdir: Path) -> Path:
     return out
 
 
-def variant_pdf(path: Path) -> Path:
+def variant_pdf(path: Path, size: float = 11, left_mm: float = 68) -> Path:
+    """`size`: the table's font size (pt); `left_mm`: the task column's width (of 170 mm)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -229,7 +233,7 @@ def variant_pdf(path: Path) -> Path:
     title = ParagraphStyle("t", base, fontSize=20, leading=30, alignment=1)
     right = ParagraphStyle("r", base, alignment=2)
     indent = ParagraphStyle("i", base, firstLineIndent=26)
-    cell = ParagraphStyle("c", base, fontSize=11, leading=16)
+    cell = ParagraphStyle("c", base, fontSize=size, leading=size * 1.45)
 
     def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
         return Paragraph(html.escape(z(text)), style)
@@ -258,7 +262,7 @@ def variant_pdf(path: Path) -> Path:
         commands.append(("LINEABOVE", (0, r), (0, r), 0.8, "black"))
         if i not in covered:
             commands.append(("LINEABOVE", (1, r), (1, r), 0.8, "black"))
-    table = Table(data, colWidths=[68 * mm, 102 * mm], repeatRows=1)
+    table = Table(data, colWidths=[left_mm * mm, (170 - left_mm) * mm], repeatRows=1)
     table.setStyle(TableStyle(commands))
     story.append(table)
 

@@ -53,12 +53,26 @@ def _variant(built: Path, name: str) -> Path:
     source = built / "variant.docx"
     if name.endswith(".doc"):
         return forms.convert(source, "doc", built)
+    if name == "nansha-2020-via-doc.docx":
+        # the committed DOCX saved as .doc and back by LibreOffice: its export splits each list
+        # into a first item and the rest, which only counting as Word and LibreOffice do reads
+        doc = forms.convert(SAMPLES / "nansha-2020.docx", "doc", built)
+        back = built / "back"
+        back.mkdir()
+        return forms.convert(doc, "docx", back).rename(path)
     lo = forms.convert(source, "pdf", built)  # variant.pdf: LibreOffice's layout and fonts
     return lo.rename(path)
 
 
 @pytest.mark.parametrize(
-    "name", ["variant.docx", "variant-reportlab.pdf", "variant-lo.pdf", "variant.doc"]
+    "name",
+    [
+        "variant.docx",
+        "variant-reportlab.pdf",
+        "variant-lo.pdf",
+        "variant.doc",
+        "nansha-2020-via-doc.docx",
+    ],
 )
 def test_independently_built_forms_match_the_gold(built: Path, name: str, db: Path) -> None:
     path = _variant(built, name)

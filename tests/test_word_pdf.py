@@ -129,6 +129,21 @@ def test_docx_reads_word_numbering_and_merged_cells(small_docx: bytes) -> None:
     assert [b.provenance.paragraph for b in doc.blocks if b.kind == "paragraph"] == [0, 1, 2]
 
 
+def test_docx_list_starting_below_its_top_level() -> None:
+    """1. and 2. before any （一）: the top level counts as used once, so the next top-level
+    item is （二）, as Word and LibreOffice draw it."""
+    from docx import Document
+
+    doc = Document()
+    outline, _ = _numbering(doc)
+    for text, level in (("甲", 1), ("乙", 1), ("丙", 0), ("丁", 1)):
+        _num(doc.add_paragraph(text), outline, level)
+    buf = io.BytesIO()
+    doc.save(buf)
+    blocks = docx_reader.parse(buf.getvalue()).blocks
+    assert [b.text for b in blocks] == ["1.甲", "2.乙", "（二）丙", "1.丁"]
+
+
 def test_docx_refuses_a_document_that_inflates_past_the_limit(small_docx: bytes) -> None:
     src = zipfile.ZipFile(io.BytesIO(small_docx))
     out = io.BytesIO()
