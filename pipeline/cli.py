@@ -219,8 +219,18 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
 
 
 @main.command()
-def schema() -> None:
+@click.option(
+    "--record",
+    is_flag=True,
+    help="The schema of a task record of `fengong export --format jsonl` instead.",
+)
+def schema(record: bool) -> None:
     """Print the JSON Schema of the Notice model."""
+    if record:
+        from schemas.export import record_json_schema
+
+        click.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=1))
+        return
     click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
 
 

@@ -293,7 +293,14 @@ def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
         assert proc.returncode == 0, proc.stderr
         assert f"17 tasks → {tmp_path / name}" in proc.stderr
         assert "latest change" in proc.stderr
-    assert (tmp_path / "t.jsonl.schema.json").is_file()
+    written = json.loads((tmp_path / "t.jsonl.schema.json").read_text(encoding="utf-8"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "schema", "--record"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and json.loads(proc.stdout) == written
 
     for args, message in [
         (["--since", "yesterday"], "--since 'yesterday': not a date or time"),
