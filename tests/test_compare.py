@@ -192,6 +192,17 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
     assert "区政务服务数据管理局 (asked as 区政数局)" in table.stdout
     assert re.search(r"2020 南沙区 — .*: \d+ led, \d+ responsible", table.stdout)
     assert re.search(r"2021 南沙区 — .*: \d+ led, \d+ co-organised", table.stdout)
+    # a rename declared in a unit file: the former name finds the unit's history
+    renames = two_years.parent / "renames.json"
+    renames.write_text(
+        json.dumps({"units": [{"name": "区政务服务数据管理局", "former_names": ["区信息中心"]}]}),
+        encoding="utf-8",
+    )
+    old = fengong(
+        "unit", "区信息中心", "--units", str(renames), "--db", str(two_years), "--format", "json"
+    )
+    assert old.returncode == 0, old.stderr
+    assert json.loads(old.stdout)["tasks"] == a["tasks"]
     missing = fengong("unit", "区不存在局", "--db", str(two_years))
     assert missing.returncode == 1 and "no such unit" in missing.stderr
 

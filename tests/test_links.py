@@ -211,3 +211,23 @@ def test_links_are_filled_in_for_a_warehouse_from_before_migration_002(db: Path)
     with Warehouse.open(db) as wh:  # links of an older method are recomputed on open
         assert wh.sql("select count(*) from v_task_links").fetchone() == (38,)
         assert wh.sql("select distinct method from task_link_pairs").fetchall() == [(links.METHOD,)]
+
+
+def test_the_comparison_views_have_their_documented_columns(db: Path) -> None:
+    documented = {
+        "v_task_links": "from_notice_id, from_task_key, to_notice_id, to_task_key, similarity, "
+        "change, region, from_year, to_year",
+        "v_tasks_added": "from_notice_id, to_notice_id, region, from_year, to_year, task_key, "
+        "section_key, text",
+        "v_tasks_removed": "from_notice_id, to_notice_id, region, from_year, to_year, task_key, "
+        "section_key, text",
+        "v_responsibility_changes": "region, from_year, to_year, from_task_key, to_task_key, "
+        "text_before, text_after, owners_before, owners_after, roles_before, roles_after, "
+        "from_notice_id, to_notice_id, similarity, change",
+    }
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    with Warehouse.open(db) as wh:
+        for view, columns in documented.items():
+            got = [d[0] for d in wh.sql(f"select * from {view} limit 0").description]
+            assert ", ".join(got) == columns, view
+            assert f"| `{view}` |" in readme

@@ -51,25 +51,27 @@ def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None
     A notice's predecessor is a notice of the same region and kind in the latest earlier year
     that has one; among several there, the closest in kind. Titles that leave no kind (a bare
     分工方案) go with any."""
-    members = [
-        (nid, region, year, plan_kind(title, region))
-        for nid, region, year, title in notices
-        if region and year is not None
-    ]
+    # Same region implies the same last two characters: compare only within such a bucket.
+    buckets: dict[str, list[tuple[str, str, int, set[str]]]] = {}
+    for nid, region, year, title in notices:
+        if region and year is not None:
+            kind = bigrams(plan_kind(title, region))
+            buckets.setdefault(region[-2:], []).append((nid, region, year, kind))
     pairs = set()
-    for nid, region, year, kind in members:
-        best: tuple[int, float, str] | None = None
-        for other, oregion, oyear, okind in members:
-            if oyear >= year or not same_region(region, oregion):
-                continue
-            close = dice(bigrams(kind), bigrams(okind)) if kind and okind else 1.0
-            if close < MIN_KIND_SIMILARITY:
-                continue
-            rank = (oyear, close, other)
-            if best is None or rank > best:
-                best = rank
-        if best is not None:
-            pairs.add((best[2], nid))
+    for members in buckets.values():
+        for nid, region, year, kind in members:
+            best: tuple[int, float, str] | None = None
+            for other, oregion, oyear, okind in members:
+                if oyear >= year or not same_region(region, oregion):
+                    continue
+                close = dice(kind, okind) if kind and okind else 1.0
+                if close < MIN_KIND_SIMILARITY:
+                    continue
+                rank = (oyear, close, other)
+                if best is None or rank > best:
+                    best = rank
+            if best is not None:
+                pairs.add((best[2], nid))
     return pairs
 
 
