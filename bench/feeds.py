@@ -1,0 +1,54 @@
+"""How long the feeds take: each export format, and the notebook API's tasks(), on the seed
+copied under 20 district names (20 notices, 860 tasks) in a fresh warehouse.
+
+    .venv/bin/python -m bench.feeds
+
+Best of several runs, after a warm-up.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import ingest, tasks
+from pipeline.export import FORMATS, export
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "000_5d162360d2d8264b.txt"
+NAMES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"  # 20 made-up districts: 甲区 … 酉区
+RUNS = 5
+
+
+def best(run: Callable[[], object]) -> float:
+    run()
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name in NAMES:
+            (folder / f"{name}.txt").write_text(text.replace("南沙", name), encoding="utf-8")
+        db = folder / "bench.duckdb"
+        report = ingest([folder], db=db)
+        count = len(tasks(db=db))
+        print(f"{report.count('ingested')} notices, {count} tasks")
+        for fmt in FORMATS:
+            out = folder / f"feed.{fmt}"
+            ms = best(lambda out=out, fmt=fmt: export(db, out, fmt)) * 1000
+            print(f"export --format {fmt}: {ms:.0f} ms")
+        ms = best(lambda: tasks(db=db).df()) * 1000
+        print(f"tasks().df(): {ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
