@@ -75,7 +75,7 @@ class Warehouse:
                 if time.monotonic() >= deadline:
                     raise WarehouseError(
                         f"{path}: another fengong process is writing to this warehouse; "
-                        f"waited {lock_timeout:.0f} s (raise --lock-timeout or try later)"
+                        f"waited {lock_timeout:g} s (raise --lock-timeout or try later)"
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
@@ -161,8 +161,10 @@ class Warehouse:
             return status
         self.con.execute("BEGIN TRANSACTION")
         try:
-            before = changes.digests(self.con, notice.notice_id)  # the old rows, if any
-            self._delete(notice.notice_id)
+            before: dict[str, str] = {}
+            if status == "replaced":  # a new notice has no old rows to digest or delete
+                before = changes.digests(self.con, notice.notice_id)  # the old rows
+                self._delete(notice.notice_id)
             self._insert(notice)
             changes.record(self.con, notice.notice_id, before)  # what is new, changed, gone
             links.sync(self.con, [notice.notice_id])  # the year-over-year links
