@@ -112,6 +112,7 @@ class _Numbering:
         self.abstracts: dict[str, dict[int, _Level]] = {}
         self.instances: dict[str, _Instance] = {}
         self.style_levels: dict[str, tuple[str, int]] = {}  # pStyle named in a lvl
+        self.style_links: dict[str, str] = {}  # abstractNum -> the numbering style it uses
         self.counters: dict[str, dict[int, int]] = {}
         self.used: set[str] = set()
         self.styles: dict[str, etree._Element] = {}
@@ -126,6 +127,9 @@ class _Numbering:
         for absn in root.iterchildren(f"{W}abstractNum"):
             aid = absn.get(f"{W}abstractNumId", "")
             self.abstracts[aid] = {}
+            link = _val(absn.find(f"{W}numStyleLink"))
+            if link:
+                self.style_links[aid] = link
             for lvl in absn.iterchildren(f"{W}lvl"):
                 ilvl = _int(lvl.get(f"{W}ilvl"), 0)
                 self.abstracts[aid][ilvl] = _level(lvl)
@@ -189,11 +193,12 @@ class _Numbering:
         if not num_id or num_id == "0" or num_id not in self.instances:
             return ""
         inst = self.instances[num_id]
-        levels = self.abstracts.get(inst.abstract, {})
+        abstract = self._abstract(inst.abstract)
+        levels = self.abstracts.get(abstract, {})
         if ilvl is None:
             linked = self.style_levels.get(style_id or "")
-            ilvl = linked[1] if linked and linked[0] == inst.abstract else 0
-        counters = self.counters.setdefault(inst.abstract, {})
+            ilvl = linked[1] if linked and linked[0] == abstract else 0
+        counters = self.counters.setdefault(abstract, {})
         if num_id not in self.used:
             self.used.add(num_id)
             for lv, start in inst.starts.items():
@@ -219,6 +224,19 @@ class _Numbering:
             return format_number(value, lvl.fmt)
 
         return regex.sub(r"%([1-9])", place, level.text)
+
+    def _abstract(self, aid: str) -> str:
+        """Follow numStyleLink: a list defined by a numbering style (Word's multilevel list
+        styles) has its levels on the abstractNum that style's num points to."""
+        for _ in range(5):
+            link = self.style_links.get(aid)
+            style = self.styles.get(link or "")
+            npr = _find_path(style, "pPr", "numPr")
+            num_id = _val(_find_path(npr, "numId"))
+            if num_id is None or num_id not in self.instances:
+                break
+            aid = self.instances[num_id].abstract
+        return aid
 
     @staticmethod
     def _level(inst: _Instance, levels: dict[int, _Level], ilvl: int) -> _Level:
@@ -283,8 +301,7 @@ class _Reader:
             if el.tag == f"{W}p":
                 lines += self.paragraph_lines(el)
             elif el.tag == f"{W}tbl":  # a table inside a cell: read as its text
-                for inner in el.iter(f"{W}tc"):
-                    lines.append(self.cell_text(inner))
+                lines += [self.cell_text(tc) for tr in _rows(el) for tc in _cells(tr)]
         return "\n".join(line for line in lines if line)
 
     def table(self, tbl: etree._Element) -> None:

@@ -144,6 +144,45 @@ def test_docx_list_starting_below_its_top_level() -> None:
     assert [b.text for b in blocks] == ["1.甲", "2.乙", "（二）丙", "1.丁"]
 
 
+def test_docx_list_defined_by_a_numbering_style() -> None:
+    """Word's multilevel list styles: the num a paragraph names has an abstractNum with only a
+    numStyleLink; the levels are on the list the numbering style points to."""
+    from docx import Document
+
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    first_num = numbering.find(f"{W}num")
+    defined = forms._el("abstractNum", abstractNumId="90")
+    defined.append(forms._el("styleLink", val="PlanList"))
+    for ilvl, (fmt, text) in enumerate([("chineseCounting", "%1、"), ("decimal", "（%2）")]):
+        lvl = forms._el("lvl", ilvl=str(ilvl))
+        lvl.append(forms._el("start", val="1"))
+        lvl.append(forms._el("numFmt", val=fmt))
+        lvl.append(forms._el("lvlText", val=text))
+        defined.append(lvl)
+    linked = forms._el("abstractNum", abstractNumId="91")
+    linked.append(forms._el("numStyleLink", val="PlanList"))
+    first_num.addprevious(defined)
+    first_num.addprevious(linked)
+    for num_id, abs_id in (("90", "90"), ("91", "91")):
+        num = forms._el("num", numId=num_id)
+        num.append(forms._el("abstractNumId", val=abs_id))
+        numbering.append(num)
+    style = forms._el("style", type="numbering", styleId="PlanList")
+    ppr = forms._el("pPr")
+    numpr = forms._el("numPr")
+    numpr.append(forms._el("numId", val="90"))
+    ppr.append(numpr)
+    style.append(ppr)
+    doc.styles.element.append(style)
+    for text, level in (("总体要求", 0), ("目标", 1), ("任务", 1), ("保障", 0)):
+        _num(doc.add_paragraph(text), "91", level)
+    buf = io.BytesIO()
+    doc.save(buf)
+    blocks = docx_reader.parse(buf.getvalue()).blocks
+    assert [b.text for b in blocks] == ["一、总体要求", "（1）目标", "（2）任务", "二、保障"]
+
+
 def test_docx_refuses_a_document_that_inflates_past_the_limit(small_docx: bytes) -> None:
     src = zipfile.ZipFile(io.BytesIO(small_docx))
     out = io.BytesIO()
