@@ -167,19 +167,19 @@ def variant_docx(
     write(table.cell(0, 0), "主要任务")
     write(table.cell(0, 1), "责任单位")
     for i, row in enumerate(plan.rows, start=1):
-        left, right = table.cell(i, 0), table.cell(i, 1)
+        task_cell, clause_cell = table.cell(i, 0), table.cell(i, 1)
         if row.kind == "section":
-            p = write(left.merge(right), z(row.text), level=0)
+            p = write(task_cell.merge(clause_cell), z(row.text), level=0)
             if row.key == "三":  # a page break inside the table, before this row
                 brk = _el("r")
                 brk.append(_el("br", type="page"))
                 p.runs[0]._r.addprevious(brk)
         elif row.kind == "subsection":
-            write(left, z(row.text), level=1)  # beside an empty (or merged) clause cell
+            write(task_cell, z(row.text), level=1)  # beside an empty (or merged) clause cell
         else:
-            write(left, z(row.text), style=task_style if row.label else None)
+            write(task_cell, z(row.text), style=task_style if row.label else None)
             if row.clause is not None:
-                write(right, z(row.clause))
+                write(clause_cell, z(row.clause))
     for g in plan.groups:
         if g.last > g.first:
             table.cell(1 + g.first, 1).merge(table.cell(1 + g.last, 1))
