@@ -106,6 +106,8 @@ def test_since_gives_the_new_changed_and_removed_tasks_after_a_replacement(
     }
 
     got = since_records(db, t0, tmp_path / "since.jsonl")
+    in_notebook = tasks(since=t0, db=db).project("task_id, status").fetchall()
+    assert dict(in_notebook) == {k: v["status"] for k, v in got.items()}
     assert set(got) == {old["一.(一).1"], old["一.(一).2"], new["一.(一).2"]}
     changed, removed, added = got[old["一.(一).1"]], got[old["一.(一).2"]], got[new["一.(一).2"]]
     assert changed["status"] == "active"
@@ -152,15 +154,18 @@ def test_since_gives_the_new_changed_and_removed_tasks_after_a_replacement(
     assert got[old["一.(一).2"]]["removed_at"] is None
 
 
-def test_migration_003_stamps_tasks_stored_before_it(db: Path) -> None:
+def test_migration_003_stamps_tasks_stored_before_it(db: Path, tmp_path: Path) -> None:
     ingest([SEED], db=db)
     con = duckdb.connect(str(db))
     con.execute("drop table task_changes")
     con.execute("delete from schema_migrations where version = 3")
     con.close()
-    with Warehouse.open(db) as wh:  # migrates
+    # an export of a warehouse from before migration 003 migrates it first
+    records = since_records(db, None, tmp_path / "all.jsonl")
+    assert set(records) == set(task_ids(db).values())
+    with Warehouse.open(db, read_only=True) as wh:
         rows = wh.sql(
             "select count(*), count(*) filter (where c.first_seen = n.ingested_at) "
             "from task_changes c join notices n using (notice_id)"
         ).fetchall()
-    assert rows == [(len(task_ids(db)), len(task_ids(db)))]
+    assert rows == [(len(records), len(records))]
