@@ -79,7 +79,11 @@ def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
     """Bring task_link_pairs/task_links up to date. `touched` are notices just written: their
     pairs are recomputed. Runs in the caller's transaction."""
     touched = set(touched)
-    rows = con.execute("SELECT notice_id, region, year, plan_title FROM notices").fetchall()
+    # A plan whose year was not found is placed by the year it was signed or published.
+    rows = con.execute(
+        "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)), "
+        "plan_title FROM notices"
+    ).fetchall()
     want = series_pairs(rows)
     have = {
         (f, t): method
