@@ -33,8 +33,8 @@ def sniff(data: bytes) -> SourceFormat | None:
         except zipfile.BadZipFile:
             return "docx"  # a truncated download: the DOCX reader says what is wrong
         return "docx" if "word/document.xml" in names else None
-    if data.startswith(_OLE):
-        return "doc"
+    if data.startswith(_OLE) or head.startswith(b"{\\rtf"):
+        return "doc"  # legacy Word/WPS, or RTF (often published as .doc): LibreOffice reads both
     lowered = data[:4096].lower()
     for enc_head in (lowered, _utf16_ascii(lowered)):
         if any(mark in enc_head for mark in _HTML_MARKS):

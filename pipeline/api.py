@@ -27,7 +27,10 @@ if TYPE_CHECKING:
     from warehouse.store import Warehouse
 
 DEFAULT_DB = "fengong.duckdb"
-SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf"}
+SUFFIXES = {
+    *(".txt", ".text", ".htm", ".html", ".shtml", ".xhtml"),
+    *(".docx", ".doc", ".wps", ".rtf", ".pdf"),
+}
 
 
 @dataclass
