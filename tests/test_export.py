@@ -265,6 +265,10 @@ def test_filters_region_year_and_unit_by_alias(two_regions: Path, tmp_path: Path
     everything = ids()
     assert len(everything) == len(nansha) + CONGHUA_TASKS
     assert ids(region="从化区") == ids(year=2022) == everything - nansha
+    con = duckdb.connect(str(two_regions))  # a notice that names the city with the district
+    con.execute("update notices set region = '广州市从化区' where region = '从化区'")
+    con.close()
+    assert ids(region="从化区") == ids(region="广州市从化区") == everything - nansha
 
     led_sql = "select distinct task_id from v_assignments where org = '区政务服务数据管理局'"
     led = {r[0] for r in stored(two_regions, led_sql)}

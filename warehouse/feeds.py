@@ -1,8 +1,9 @@
 """The rows the feeds and the notebook API read: tasks, assignments and notices, filtered.
 
 Every query takes the same named parameters, each NULL when not filtering:
-$region, $year; $units (names or aliases of units, resolved through unit_aliases, so 区政数局
-finds 区政务服务数据管理局 wherever a notice printed it so); $since (only tasks that changed
+$region (南沙区 also finds 广州市南沙区, as `fengong diff` does), $year;
+$units (names or aliases of units, resolved through unit_aliases, so 区政数局 finds
+区政务服务数据管理局 wherever a notice printed it so); $since (only tasks that changed
 after this UTC time, and the ones removed after it).
 
     rel = task_rows(con, Filters(region="南沙区", year=2020))   # a DuckDB relation
@@ -41,7 +42,8 @@ class Filters:
 _PICKED = """
 WITH picked_notices AS (
     SELECT * FROM notices
-    WHERE ($region IS NULL OR region = $region) AND ($year IS NULL OR year = $year)
+    WHERE ($region IS NULL OR region = $region OR ends_with(region, $region))
+      AND ($year IS NULL OR year = $year)
 ), picked_units AS (
     SELECT coalesce(list(DISTINCT org), []) AS orgs FROM (
         SELECT name AS org FROM unit_aliases
