@@ -36,6 +36,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.blocks import Block, Cell, Document
 from parsers.errors import InputError
+from parsers.furniture import is_furniture
 from parsers.ladder import number
 from schemas import Provenance
 
@@ -415,10 +416,13 @@ def _assemble(pages: list[_Page]) -> list[Block]:
                 open_table = _Stitched(tables, item)
                 tables += 1
             else:
+                block = _paragraph_block(item, page.number)
+                if is_furniture(block.text):
+                    continue  # a web page printed to PDF keeps the site's header and footer
                 if open_table:
                     blocks += open_table.blocks()
                     open_table = None
-                blocks.append(_paragraph_block(item, page.number))
+                blocks.append(block)
         if open_table and items and not isinstance(items[-1][1], _PTable):
             blocks += open_table.blocks()
             open_table = None

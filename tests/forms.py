@@ -10,7 +10,8 @@ the seed). Here the same rows are laid out afresh:
   merged with vMerge, a page break inside the table, and 14 pt text so rows break elsewhere;
 - `variant_pdf`: reportlab, no SPANs: a merged clause cell is drawn by leaving out the rules
   between its rows, so the page breaks fall inside merged cells wherever the text takes them;
-  40 / 60 columns, 11 pt, 第N页 footers, header row repeated.
+  40 / 60 columns, 11 pt, 第N页 footers, header row repeated;
+- `printed_page_pdf`: the seed web page printed to PDF, with no table at all.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tests.conftest import GOLD, SAMPLES
+from tests.conftest import GOLD, SAMPLES, SEED
 
 SEED_GOLD = GOLD / "nansha-2020.gold.json"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -279,4 +280,22 @@ def variant_pdf(path: Path, size: float = 11, left_mm: float = 68) -> Path:
     )
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     path.write_bytes(buf.getvalue())
+    return path
+
+
+def printed_page_pdf(path: Path) -> Path:
+    """The seed web page printed to PDF, a line of the page per paragraph: no table, the
+    site's header and footer around the notice (reportlab, 12 pt, first-line indents)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    font = "STSong-Light"
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    style = ParagraphStyle(
+        "p", fontName=font, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24
+    )
+    lines = [ln.strip() for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    SimpleDocTemplate(str(path)).build([Paragraph(html.escape(ln), style) for ln in lines])
     return path
