@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -81,7 +82,22 @@ def _normalize(head: str) -> tuple[str, list[int]]:
     return "".join(out), ends
 
 
+# characters a label can start with (after NFKC): digits, Chinese numerals, 第, brackets, ①
+_STARTS = frozenset(
+    "0123456789０１２３４５６７８９第(（﹙"
+    + CN_DIGITS
+    + "".join(map(chr, range(0x2460, 0x249C)))  # ①…⑳, ⑴…⒇, ⒈…⒛
+)
+
+
+@lru_cache(maxsize=8192)
 def number(line: str) -> Label | None:
+    """The label at the start of a line, or None (cached: the structure stage asks again
+    for the same line as it tries each reading)."""
+    if not line or (
+        line[0] not in _STARTS and unicodedata.normalize("NFKC", line[0])[:1] not in _STARTS
+    ):
+        return None
     norm, ends = _normalize(line[:24])  # a label is never longer than this
     for level, pattern in _RUNGS:
         m = pattern.match(norm)

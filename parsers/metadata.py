@@ -16,7 +16,7 @@ _TITLE = regex.compile(r"关于.{2,80}的(?:通知|通报|意见|决定|函|批�
 _PLAN_WORDS = regex.compile(
     r"(?:方案|要点|计划|清单|台账|安排|任务分解|分解表)(?:[(（].{1,12}[)）])?$"
 )
-_PRINTED = regex.compile(r"印发\s*《?(.+?)》?\s*的(?:通知|函)")
+PRINTED = regex.compile(r"印发\s*《?(.+?)》?\s*的(?:通知|函)")
 _BRACKETS = r"[〔\[［【(（]"
 _CLOSE = r"[〕\]］】)）]"
 DOC_NUMBER = regex.compile(
@@ -61,7 +61,7 @@ def read_meta(lines: Sequence[str], plan_title_line: str | None) -> NoticeMeta:
     t = find_title(lines)
     if t is not None:
         meta.title = lines[t].strip()
-    printed = _PRINTED.search(meta.title or "")
+    printed = PRINTED.search(meta.title or "")
     if plan_title_line:
         meta.plan_title = plan_title_line.strip()
     elif printed:

@@ -23,6 +23,7 @@ import regex
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from parsers.lexicon import ROLE_KINDS, Lexicon, Marker, default_lexicon
 from parsers.units import Registry, load_registry
@@ -32,6 +33,7 @@ _QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》",
 _ROLE_FIRST = {*ROLE_KINDS, "tail"}
 _SUBCLAUSE = regex.compile(r"[，,]")
 _STOP = regex.compile(r"^[\p{P}\s]*$")
+_PUNCT = regex.compile(r"\p{P}")
 
 if not Doc.has_extension("requirements"):
     Doc.set_extension("requirements", default="")
@@ -73,7 +75,7 @@ class UnitFinder:
                     markers.append(self._span(doc, label.start, label.end, label.kind))
                     pos, can_start = label.end, True
                     continue
-            if not ch.strip() or regex.match(r"\p{P}", ch):
+            if not ch.strip() or _PUNCT.match(ch):
                 pos, can_start = pos + 1, True
                 continue
             marker = self.lexicon.marker_at(text, pos)
@@ -240,8 +242,21 @@ class ClauseReading:
 
 
 @cache
+class CharTokenizer:
+    """One token per character, white space included: what spacy.blank("zh")'s "char"
+    segmenter gives, with the same character offsets, at a fraction of its cost (it aligns
+    its words back onto the text one by one)."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+
+
 def build_nlp(extra_registries: tuple[str, ...] = ()) -> Language:
     nlp = spacy.blank("zh")
+    nlp.tokenizer = CharTokenizer(nlp.vocab)
     nlp.add_pipe(
         "sentencizer", config={"punct_chars": ["。", "；", ";", "！", "？", "!", "?", "\n"]}
     )
@@ -254,15 +269,17 @@ def read_clauses(
     texts: Iterable[str], extra_registries: tuple[str, ...] = ()
 ) -> list[ClauseReading]:
     nlp = build_nlp(extra_registries)
-    out = []
-    for doc in nlp.pipe(texts):
+    texts = list(texts)
+    unique = list(dict.fromkeys(texts))  # a notice repeats clauses (区各单位负责。): read each once
+    read: dict[str, ClauseReading] = {}
+    for text, doc in zip(unique, nlp.pipe(unique), strict=True):
         found = [
             Found(s.text, s._.role, s.start_char, s.end_char)
             for s in doc.spans["units"]
             if s._.role
         ]
-        out.append(ClauseReading(found, doc._.requirements))
-    return out
+        read[text] = ClauseReading(found, doc._.requirements)
+    return [read[text] for text in texts]
 
 
 def find_units(text: str, extra_registries: tuple[str, ...] = ()) -> list[tuple[int, int]]:

@@ -83,6 +83,12 @@ _CLAUSE_START = regex.compile(r"^(?:由|请|会同|配合)")
 _HEADER_CELL = regex.compile(
     rf"(?:{_HEADER_WORDS.pattern})(?:[和及、](?:{_HEADER_WORDS.pattern}))?"
 )
+_FIRST_SENTENCE = regex.compile(r"[^。]*。?")
+_SPACE_COLON = regex.compile(r"[\s:：]")
+_CELL_SEP = regex.compile(r"[\s|｜]+")
+_LIST_SEP = regex.compile(r"[、，,和及与]|以及")
+_SPACES = regex.compile(r"\s+")
+_NORM_DROP = regex.compile(r"[\s《》<>]")
 _RULE_LINE = regex.compile(r"[\s|｜\-—=+:：]+")
 _BARE_NUMBER = regex.compile(r"\s*\d{1,3}\s*[.、．]?\s*")
 _NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无)\s*")  # "/" in a unit column: nobody
@@ -254,7 +260,7 @@ class _Walker:
         printed = number(body)
         if trailing is None or printed is None or printed.level != 2:
             return False
-        title = regex.match(r"[^。]*。?", printed.rest)
+        title = _FIRST_SENTENCE.match(printed.rest)
         self.heading(
             Label(2, printed.label, printed.value, title[0] if title else printed.rest), prov
         )
@@ -327,7 +333,7 @@ class _Walker:
             return
         kind = label.kind.removeprefix("label_")
         if kind == "none":
-            word = regex.sub(r"[\s:：]", "", analysed[: label.end])
+            word = _SPACE_COLON.sub("", analysed[: label.end])
             if _column_role(word) == "deadline":
                 rest = text[label.end :] if len(text) == len(analysed) else analysed[label.end :]
                 self.task.deadline_cell = rest.strip() or None
@@ -341,8 +347,8 @@ class _Walker:
     def _header_line(self, analysed: str) -> bool:
         """A line of header cells (工作任务 / 责任单位和工作要求 …); before the first task its
         cells give the column roles of a table flattened into paragraphs."""
-        parts = [p for p in regex.split(r"[\s|｜]+", analysed.strip()) if p]
-        if not parts or not all(_HEADER_CELL.fullmatch(p) for p in parts):
+        parts = [p for p in _CELL_SEP.split(analysed.strip()) if p]
+        if not parts or not all(len(p) <= 20 and _HEADER_CELL.fullmatch(p) for p in parts):
             return False
         if not self.plan.tasks:
             self.flat_roles += [r for r in map(_column_role, parts) if r]
@@ -382,8 +388,8 @@ class _Walker:
             return False
         # skip the rest of a leading list of names: 区各单位、各镇街…
         while True:
-            m = regex.match(r"[、，,和及与]|以及", text[end:])
-            nxt = self.registry.unit_at(text, end + m.end(), lexicon) if m else None
+            m = _LIST_SEP.match(text, end)
+            nxt = self.registry.unit_at(text, m.end(), lexicon) if m else None
             if nxt is None:
                 break
             end = nxt
@@ -513,7 +519,7 @@ class _Walker:
 
 
 def _column_role(header: str) -> str | None:
-    norm = regex.sub(r"\s+", "", header)
+    norm = _SPACES.sub("", header)
     return next((role for role, words in COLUMN_ROLES if any(w in norm for w in words)), None)
 
 
@@ -645,7 +651,7 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
     texts = [analysed[i] for i in paragraphs]
     title_at = metadata.find_title(texts)
     title = texts[title_at] if title_at is not None else ""
-    printed = regex.search(r"印发\s*《?(.+?)》?\s*的(?:通知|函)", title)
+    printed = metadata.PRINTED.search(title)
     wanted = _norm(printed[1]) if printed else None
     first_row = next((i for i, b in enumerate(blocks) if b.kind == "row"), None)
     candidate = None
@@ -685,7 +691,7 @@ def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:
 
 
 def _norm(text: str) -> str:
-    return regex.sub(r"[\s《》<>]", "", unicodedata.normalize("NFKC", text))
+    return _NORM_DROP.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _restore_printed(
@@ -820,7 +826,7 @@ def _tasks(
             if due_text is None and clause is not None:
                 said = "\n".join(p.text for p in [*clause.pieces, *clause.inherited_pieces])
                 due, due_text = deadline(said, meta.year)
-        norm = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        norm = _SPACES.sub("", unicodedata.normalize("NFKC", text))
         n = seen_text.get(norm, 0)
         seen_text[norm] = n + 1
         task_id = hashlib.sha256(f"{notice_id}|{norm}|{n}".encode()).hexdigest()[:16]
