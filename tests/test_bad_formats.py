@@ -10,7 +10,9 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from tests import forms
 from tests.conftest import SAMPLES, SEED
 from tests.test_cli import run
 
@@ -164,3 +166,19 @@ def test_a_doc_without_libreoffice_on_path_says_how_to_install_it(tmp_path: Path
     assert str(ole) in proc.stderr
     assert "needs LibreOffice" in proc.stderr
     assert "apt-get install libreoffice-writer-nogui" in proc.stderr
+
+
+@pytest.mark.skipif(forms.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_truncated_doc_is_refused_by_what_libreoffice_says(db: Path, tmp_path: Path) -> None:
+    doc = forms.convert(SEED_DOCX, "doc", tmp_path)
+    cut = truncated(doc, tmp_path / "cut.doc")
+    proc = run("ingest", str(cut), "--db", str(db))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error {cut}: LibreOffice could not convert the .doc/.wps file (corrupt, encrypted or "
+        "not a Word file): Error: source file could not be loaded (open it in Word/WPS and save "
+        "it as .docx)"
+    ]
+    assert stored(db) == []
