@@ -34,6 +34,10 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Speed and memory against the targets (figures in README.md, "Speed and limits"); ~5 min.
+bench: install
+	$(BIN)/python -m bench.run
+
 # Re-pin every dependency after changing pyproject.toml.
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
-from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 METHOD = "bigram-dice-v2"  # stored with each computed pair; a new method recomputes old pairs
 MIN_SIMILARITY = 0.4  # text similarity below this is a different task
@@ -68,6 +66,9 @@ def dice(a: set[str], b: set[str]) -> float:
 def similarity_matrix(before: list[str], after: list[str]) -> np.ndarray:
     """Dice of every pair at once: with each text as a 0/1 row over the bigram vocabulary,
     the intersections are one sparse matrix product."""
+    # scipy takes ~0.4 s to import: only a store or diff that aligns pays it, not every start
+    from scipy import sparse  # type: ignore[import-untyped]
+
     grams = [bigrams(t) for t in [*before, *after]]
     vocab: dict[str, int] = {}
     rows, cols = [], []
@@ -95,6 +96,8 @@ def align(
 ) -> list[Link]:
     """The one-to-one links between the tasks of an earlier and a later plan, in the order of
     the earlier plan. A task with no link was dropped (earlier) or is new (later)."""
+    from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
+
     if not before or not after:
         return []
     text = similarity_matrix([t.text for t in before], [t.text for t in after])
