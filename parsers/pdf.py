@@ -586,19 +586,26 @@ def _full_width(row: _PRow) -> bool:
 
 def _cut_row(last: _PRow, first: _PRow) -> bool:
     """Is `first` (top of a page) the rest of `last` (bottom of the page before), cut by the
-    page break? Its filled cells continue text that stopped mid-sentence, and it starts no
-    numbered item."""
+    page break? It starts no numbered item, and its filled cells go on from text that stopped
+    mid-sentence, or from a numbered task (a task is followed by the next number, so an
+    unnumbered line under one is more of it, even when the break fell after a 。)."""
     if _full_width(first) or _full_width(last):
         return False
     above = {c.col: c for c, o in last.cells if o}
     filled = [c for c, o in first.cells if o and c.text]
     if not filled:
         return False
+    first_col = min(c.col for c, _ in last.cells)
+    lead = above.get(first_col)
+    label = number(lead.text) if lead is not None else None
+    under_task = label is not None and label.level >= 3
     for cell in filled:
         if number(cell.text) is not None:
             return False
         prev = above.get(cell.col)
-        if prev is None or not prev.text or prev.text.endswith(_TERMINAL):
+        if prev is None or not prev.text:
+            return False
+        if prev.text.endswith(_TERMINAL) and not (under_task and cell.col == first_col):
             return False
     return True
 
