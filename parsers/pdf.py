@@ -107,6 +107,7 @@ class _Page:
     height: float
     lines: list[_Line] = field(default_factory=list)  # outside tables, top to bottom
     tables: list[_PTable] = field(default_factory=list)
+    undecodable: int = 0  # characters left out: no Unicode behind their glyphs
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -143,6 +144,11 @@ def parse(data: bytes) -> Document:
                 warnings.append(read)
             else:
                 pages.append(read)
+                if read.undecodable:
+                    warnings.append(
+                        f"page {read.number}: {read.undecodable} character(s) with no Unicode "
+                        "mapping left out"
+                    )
     finally:
         pdf.close()
     if not pages:
@@ -207,7 +213,7 @@ def _read_page(
     bad = sum(1 for c in chars if _undecodable(c["text"]))
     if bad > UNREADABLE_SHARE * len(chars):
         return f"page {page.page_number}: text unreadable ((cid:N)/private-use fonts), skipped"
-    out = _Page(page.page_number, float(page.width), float(page.height))
+    out = _Page(page.page_number, float(page.width), float(page.height), undecodable=bad)
     grids = [_Grid(cells) for cells in tables]
     grids = [g for g in grids if g.is_data_table()]
     outside: list[dict[str, Any]] = []

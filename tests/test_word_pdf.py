@@ -275,3 +275,27 @@ def test_pdf_merged_cell_running_over_a_page_break(tmp_path: Path) -> None:
 
 def plan_row_clause(plan: Any, row: Any) -> str:
     return str(forms._builder().zh_punct(plan.groups[row.group].clause))
+
+
+def test_pdf_leaves_out_glyphs_with_no_unicode_and_says_so() -> None:
+    """A few glyphs with no Unicode behind them (a symbol font's private-use code points) in
+    an otherwise readable page: the text is read without them, and a warning counts them."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    pdfmetrics.registerFont(TTFont("VeraSymbols", str(vera)))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.setFont("STSong-Light", 14)
+    pdf.drawString(72, 760, "关于印发某区2021年政务公开工作要点分工方案的通知")
+    pdf.setFont("VeraSymbols", 14)
+    pdf.drawString(72, 730, "\ue001\ue002\ue003")
+    pdf.save()
+    doc = pdf_reader.parse(buf.getvalue())
+    assert [b.text for b in doc.blocks] == ["关于印发某区2021年政务公开工作要点分工方案的通知"]
+    assert doc.warnings == ["page 1: 3 character(s) with no Unicode mapping left out"]
