@@ -199,8 +199,10 @@ class _Walker:
 
     def _enter(self, level: int, key: str) -> None:
         if level == 1:
-            if key != self.top:
-                self.above = {}  # cells never carry down into another section
+            if key != self.top:  # unit and deadline cells never carry into another section
+                keep = ("section", "task")
+                roles = self.columns or {}
+                self.above = {c: v for c, v in self.above.items() if roles.get(c) in keep}
             self.top, self.sub = key, None
         else:
             self.sub = key
@@ -411,11 +413,15 @@ class _Walker:
                 self.cell_lines(cells[i].text, texts[i], block.provenance)
             return
         roles = self.columns or _guess_roles(cells)
+        if self.merges_lost:
+            cells, texts = self._realign(cells, texts, roles)
         by_role: dict[str, list[tuple[Cell, str]]] = {}
         for cell, analysed in zip(cells, texts, strict=True):
             role = roles.get(cell.col)
             if role:
                 by_role.setdefault(role, []).append((cell, analysed))
+        if self.merges_lost:
+            self._fill_from_above(by_role, ("section", "task"))
         for cell, analysed in by_role.get("section", []):
             self._section_cell(cell.text, analysed, block.provenance)
         tasks = by_role.get("task", [])
@@ -427,7 +433,7 @@ class _Walker:
                 self._section_cell(cell.text, analysed, block.provenance)
             tasks, by_role["detail"] = by_role["detail"], []
         if self.merges_lost:
-            self._fill_from_above(by_role)
+            self._fill_from_above(by_role, ("lead", "co", "clause", "deadline"))
         before = len(self.plan.tasks)
         number_cell = next((c.text.strip() for c, _ in by_role.get("number", [])), "")
         for cell, analysed in tasks:
@@ -454,10 +460,35 @@ class _Walker:
         n = sum(1 for s in self.plan.sections if s.level == 1) + 1
         self.heading(Label(1, "", int_to_cn(n), text.strip()), prov)
 
-    def _fill_from_above(self, by_role: dict[str, list[tuple[Cell, str]]]) -> None:
-        """In a plain-text table an empty unit or deadline cell is a cell merged with the
-        row above (each column on its own, within the section)."""
-        for role in ("lead", "co", "clause", "deadline"):
+    def _realign(
+        self, cells: list[Cell], texts: list[str], roles: dict[int, str]
+    ) -> tuple[list[Cell], list[str]]:
+        """A scraped row that lost a merged cell on its left slides its cells to the left
+        (| 3.任务 | 各科室 | | under | 工作任务 | 具体要求 | 责任部门 |): when the filled cells
+        are a prefix and the last of them is a clause sitting in a column that is not a unit
+        column, move them right so that it lands in the last unit column."""
+        filled = [i for i, t in enumerate(texts) if t.strip()]
+        unit_cols = [c for c, r in sorted(roles.items()) if r in ("lead", "co", "clause")]
+        if not filled or not unit_cols or filled != list(range(len(filled))):
+            return cells, texts
+        last = cells[filled[-1]]
+        shift = unit_cols[-1] - last.col
+        if (
+            shift <= 0
+            or roles.get(last.col) in ("lead", "co", "clause")
+            or not self.looks_like_clause(texts[filled[-1]])
+        ):
+            return cells, texts
+        moved = [Cell("", col=c) for c in range(shift)]
+        moved += [Cell(c.text, c.origin, c.span, c.col + shift) for c in cells]
+        return moved[: len(cells)], ([""] * shift + texts)[: len(cells)]
+
+    def _fill_from_above(
+        self, by_role: dict[str, list[tuple[Cell, str]]], fill: tuple[str, ...]
+    ) -> None:
+        """In a plain-text table an empty cell is a cell merged with the row above (each
+        column on its own, within the section): it shows the text above, marked merged."""
+        for role in fill:
             filled = []
             for cell, analysed in by_role.get(role, []):
                 if not cell.text.strip() and cell.col in self.above:

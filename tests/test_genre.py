@@ -183,3 +183,35 @@ def test_subsections_with_their_own_clause_and_bracketed_label_lines(tmp_path: P
             [("省直各有关单位", "responsible"), ("各地级以上市人民政府", "responsible")],
         ),
     }
+
+
+SLID_ROWS = """某市某中心关于印发2022年政务公开工作要点分工方案的通知
+各科室：
+现将分工方案印发给你们。
+某市某中心
+2022年3月1日
+某市某中心2022年政务公开工作要点分工方案
+| 工作任务 | 具体要求 | 责任部门 |
+| --- | --- | --- |
+| 一、做好财政信息公开。 | 1.积极推进本中心预算、决算公开。 | 财务科 |
+| 二、做好网站专栏信息公开。 | 2.及时更新网站频道信息。 | 办公室 |
+| 3.及时反馈网民意见。 | 各科室 | |
+| 4.及时更新微信公众号信息。 | 办公室牵头，各科室配合 | |
+| 三、加强政策解读。 | 5.切实加强重大政策的发布解读。 | 各科室 |
+"""
+
+
+def test_pipe_rows_that_lost_a_merged_cell_slide_back(tmp_path: Path) -> None:
+    """A scrape that drops the merged 工作任务 cell shifts the rest of the row left; the
+    clause found in the 具体要求 column puts the row back under its header."""
+    path = tmp_path / "plan.txt"
+    path.write_text(SLID_ROWS, encoding="utf-8")
+    notice = parse(path)
+    got = [(t.key, t.text, [(a.org, a.role) for a in t.assignments]) for t in notice.tasks]
+    assert got == [
+        ("一.1", "积极推进本中心预算、决算公开。", [("财务科", "responsible")]),
+        ("二.2", "及时更新网站频道信息。", [("办公室", "responsible")]),
+        ("二.3", "及时反馈网民意见。", [("各科室", "responsible")]),
+        ("二.4", "及时更新微信公众号信息。", [("办公室", "lead"), ("各科室", "co")]),
+        ("三.5", "切实加强重大政策的发布解读。", [("各科室", "responsible")]),
+    ]
