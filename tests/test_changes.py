@@ -10,9 +10,9 @@ from typing import Any
 import duckdb
 import openpyxl
 
-from pipeline import ingest, tasks
+from pipeline import ingest, parse, tasks
 from pipeline.export import export
-from tests.conftest import SEED
+from tests.conftest import SAMPLES, SEED
 from warehouse.store import Warehouse
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -85,6 +85,13 @@ def test_ids_survive_a_reingest_and_a_republished_notice_with_another_preamble(
     # the provenance did move (one more preamble line)
     lines = tasks(db=first).filter("task_key = '一.(一).1'").to_arrow_table()["provenance"]
     assert json.loads(lines[0].as_py())["line_start"] > 38
+
+
+def test_ids_are_the_same_in_every_form_of_the_notice() -> None:
+    forms = [SEED, *(SAMPLES / f"nansha-2020{x}" for x in ("-gbk.html", ".docx", ".pdf"))]
+    ids = [[t.task_id for t in parse(form).tasks] for form in forms]
+    assert len(ids[0]) == 43
+    assert all(other == ids[0] for other in ids[1:])
 
 
 def test_since_gives_the_new_changed_and_removed_tasks_after_a_replacement(
