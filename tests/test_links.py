@@ -49,6 +49,15 @@ def test_reordered_and_reworded_tasks_are_found_by_content() -> None:
     assert got == [("一.1", "二.1", "reworded"), ("二.1", "一.1", "unchanged")]
 
 
+def test_traditional_script_reads_as_simplified() -> None:
+    before = [TaskText("一.1", "加強政府網站和政務新媒體內容保障。")]
+    after = [TaskText("三.2", "加强政府网站和政务新媒体内容保障")]
+    assert [(x.to_key, x.similarity, x.change) for x in align(before, after)] == [
+        ("三.2", 1.0, "unchanged")
+    ]
+    assert plan_kind("思明區2017年政務公開工作要點任務分工", "思明区") == "政务公开"
+
+
 def test_the_assignment_is_one_to_one_and_section_context_decides_ties() -> None:
     before = [
         TaskText("一.1", "严格落实个人信息保护有关规定。", "围绕突发事件 严格依法保护各项法定权利"),

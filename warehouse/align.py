@@ -3,8 +3,9 @@
 Plans are reorganised every year (sections renamed and reordered, tasks reworded, dropped,
 added, moved), so keys do not line up. A task is matched by what it says: the Dice
 coefficient of the character-bigram sets of the two texts (no word segmentation; digits
-count as one symbol so 2020年底前 and 2021年底前 read alike). The titles of the sections
-around a task are a secondary signal that decides between near-equal candidates. The pairing
+count as one symbol so 2020年底前 and 2021年底前 read alike; traditional script is read as
+simplified). The titles of the sections around a task are a secondary signal that decides
+between near-equal candidates. The pairing
 is one-to-one and optimal over the whole plan (the Hungarian method, scipy's
 linear_sum_assignment), and a pair is kept only when its texts are similar enough.
 
@@ -16,11 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
+import opencc
 
-METHOD = "bigram-dice-v2"  # stored with each computed pair; a new method recomputes old pairs
+METHOD = "bigram-dice-v3"  # stored with each computed pair; a new method recomputes old pairs
 MIN_SIMILARITY = 0.4  # text similarity below this is a different task
 SECTION_WEIGHT = 0.1  # how much section context adds to the assignment score
 Change = Literal["unchanged", "reworded"]
@@ -46,13 +49,24 @@ class Link:
 
 
 def normalise(text: str) -> str:
-    """The text as compared for `unchanged`: NFKC, no white space, no final punctuation."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """The text as compared for `unchanged`: NFKC, simplified script, no white space, no final
+    punctuation."""
+    text = re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text)))
     return text.rstrip(_TRAILING)
 
 
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
 def bigrams(text: str) -> set[str]:
-    s = _NOISE.sub("", _DIGITS.sub("0", unicodedata.normalize("NFKC", text)))
+    # simplified script, so a traditional-script page matches a simplified one
+    s = _NOISE.sub("", _DIGITS.sub("0", to_simplified(unicodedata.normalize("NFKC", text))))
     if len(s) < 2:
         return {s} if s else set()
     return {s[i : i + 2] for i in range(len(s) - 1)}

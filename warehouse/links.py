@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.align import METHOD, TaskText, align, bigrams, dice
+from warehouse.align import METHOD, TaskText, align, bigrams, dice, to_simplified
 
 Pair = tuple[str, str]  # (earlier notice_id, later notice_id)
 
@@ -33,7 +33,7 @@ MIN_KIND_SIMILARITY = 0.5
 
 def plan_kind(plan_title: str | None, region: str | None) -> str:
     """南沙区2020年政务公开工作要点分工方案 → 政务公开."""
-    title = plan_title or ""
+    title = to_simplified(plan_title or "")
     if region and region in title:
         title = title.split(region, 1)[1]
     return _GENERIC.sub("", _NOT_HAN.sub("", title))
