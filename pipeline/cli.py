@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from rich.console import Console
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from parsers.errors import InputError
 from parsers.limits import Limits
-from pipeline import api, cli_compare, cli_export, cli_units
+from pipeline import api, cli_units
 from schemas import Notice
 
 out = Console(soft_wrap=True)
@@ -31,7 +32,28 @@ db_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Commands whose modules load only when the command runs (or --help lists it): `fengong
+    diff` and `export` bring numpy, jinja2 and the feed writers (~0.2 s), which `parse`,
+    `ingest` and `query` should not pay at every start."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "diff": "pipeline.cli_compare:diff",  # fengong diff --region R --from Y --to Y
+        "unit": "pipeline.cli_compare:unit",  # fengong unit NAME
+        "export": "pipeline.cli_export:export",  # fengong export --format F --out PATH
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fengong")
 def main() -> None:
     """fengong: work-plan notices (分工方案) → sections, tasks, units and roles in DuckDB."""
@@ -234,9 +256,6 @@ def schema(record: bool) -> None:
     click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
 
 
-main.add_command(cli_compare.diff)  # fengong diff --region R --from Y --to Y
-main.add_command(cli_compare.unit)  # fengong unit NAME
-main.add_command(cli_export.export)  # fengong export --format F --out PATH
 main.add_command(cli_units.units)  # fengong units
 
 
