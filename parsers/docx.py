@@ -291,7 +291,10 @@ class _Reader:
         label, text = self.numbering.label(p), _runs_text(p)
         if label and self.relabel:
             label = self.relabel(label, text)
-        text = label + text
+        # Word draws a tab or nothing after the label; keep "1." off a number that follows it
+        # ("1. 5G基站…" and not "1.5G基站…", which reads as a decimal)
+        sep = " " if label.endswith((".", "．")) and text[:1].isdigit() else ""
+        text = label + sep + text
         lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
         return [line for line in lines if line]
 

@@ -136,12 +136,13 @@ def test_docx_list_starting_below_its_top_level() -> None:
 
     doc = Document()
     outline, _ = _numbering(doc)
-    for text, level in (("甲", 1), ("乙", 1), ("丙", 0), ("丁", 1)):
+    for text, level in (("甲", 1), ("乙", 1), ("丙", 0), ("5G基站", 1)):
         _num(doc.add_paragraph(text), outline, level)
     buf = io.BytesIO()
     doc.save(buf)
     blocks = docx_reader.parse(buf.getvalue()).blocks
-    assert [b.text for b in blocks] == ["1.甲", "2.乙", "（二）丙", "1.丁"]
+    # a space keeps "1." apart from a number that follows (not the decimal 1.5)
+    assert [b.text for b in blocks] == ["1.甲", "2.乙", "（二）丙", "1. 5G基站"]
 
 
 def test_docx_list_defined_by_a_numbering_style() -> None:
