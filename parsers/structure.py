@@ -57,6 +57,7 @@ COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
             "完成时限",
             "完成时间",
             "完成期限",
+            "时限要求",
             "时间进度",
             "时限",
             "时间节点",
@@ -159,6 +160,8 @@ class _Walker:
         # the column roles of a table flattened one cell per paragraph, from its header lines
         self.flat_roles: list[str] = []
         self.pending_number: str | None = None  # a 序号 cell flattened onto its own line
+        self.pending_title: str | None = None  # a flattened first row's title cell
+        self.row_closed = False  # a flattened row's last cell was read
 
     # keys ---------------------------------------------------------------------------------
     @property
@@ -210,6 +213,7 @@ class _Walker:
         self.last_was_clause = False
 
     def new_task(self, label: str | None, value: str | None, text: str, prov: Provenance) -> _Task:
+        self.row_closed = False
         scope = self.scope or ""
         key = self._unique(f"{scope}.{value}" if value and scope else (value or scope or "?"))
         task = _Task(key, scope, self.top or "", label, [text] if text else [], prov)
@@ -239,8 +243,8 @@ class _Walker:
             return
         if label is None and self._header_line(analysed):
             return  # a table header, maybe flattened one cell per paragraph
-        if label is None and "number" in self.flat_roles and _BARE_NUMBER.fullmatch(analysed):
-            self.pending_number = analysed.strip()  # a 序号 cell on its own line
+        if label is None and self.flat_roles and _BARE_NUMBER.fullmatch(analysed):
+            self._number_cell(analysed.strip(), prov)  # a 序号 cell on its own line
             return
         text, analysed, trailing = self._split_trailing_clause(text, analysed)
         if label and label.level == 3:
@@ -270,6 +274,29 @@ class _Walker:
         self.attach(_Clause([_Piece(trailing, None, prov)]))
         return True
 
+    def _number_cell(self, printed: str, prov: Provenance) -> None:
+        """A flattened 序号 cell. A lone short line just before it that became an unnumbered
+        task is the merged cell of a column on its left (a 工作任务/目标 title): a section."""
+        self.pending_number = printed
+        if self.pending_title is not None:  # the title cell of the table's first row
+            title, self.pending_title = self.pending_title, None
+            self._section_cell(title, title, prov)
+            return
+        last = self.task
+        if (
+            last is not None
+            and last is (self.plan.tasks[-1] if self.plan.tasks else None)
+            and last.label is None
+            and last.clause is None
+            and not last.detail
+            and len(last.lines) == 1
+            and len(last.lines[0]) <= 40
+        ):
+            self.plan.tasks.pop()
+            self.task = None
+            self._section_cell(last.lines[0], last.lines[0], last.provenance)
+            self.pending_number = printed
+
     def _unnumbered(self, text: str, analysed: str, prov: Provenance) -> None:
         if self.pending_number is not None:
             printed, self.pending_number = self.pending_number, None
@@ -277,13 +304,22 @@ class _Walker:
             self.new_task(printed, value, text, prov)
             return
         if self.top is None and self.sub is None and self.task is None:
-            return  # text between the plan title and its first heading
+            # text between the plan title and its first heading; in a flattened table a
+            # short line may be the first row's title cell, if a 序号 cell follows
+            self.pending_title = text if self.flat_roles and len(text) <= 40 else None
+            return
         labelled = default_lexicon().label_at(analysed, 0)
         if labelled is not None:
             self._labelled_line(text, analysed, labelled, prov)
             return
         if self.task is not None and self.task.deadline_cell is None and is_deadline_cell(analysed):
             self.task.deadline_cell = text  # a 完成时限 cell flattened onto its own line
+            if self.flat_roles[-1:] == ["deadline"]:
+                self.row_closed = True  # the last cell of a flattened row
+            return
+        if self.row_closed:
+            self.row_closed = False
+            self.new_task(None, None, text, prov)  # a new row (or its title cell)
             return
         if (
             "detail" in self.flat_roles
@@ -291,6 +327,7 @@ class _Walker:
             and not self.task.detail
             and self.task.clause is None
             and not default_lexicon().role_words.search(analysed)
+            and not self._only_units(analysed)
         ):
             # the paragraph after a task in a flattened 工作任务|具体要求|责任单位 table is its
             # 具体要求 cell, even when it opens with a unit (起草部门报送…); a clause names a role
@@ -349,8 +386,8 @@ class _Walker:
     def _header_line(self, analysed: str) -> bool:
         """A line of header cells (工作任务 / 责任单位和工作要求 …); before the first task its
         cells give the column roles of a table flattened into paragraphs."""
-        parts = [p for p in _CELL_SEP.split(analysed.strip()) if p]
-        if not parts or not all(len(p) <= 20 and _HEADER_CELL.fullmatch(p) for p in parts):
+        parts = _header_cells(analysed)
+        if not parts:
             return False
         if not self.plan.tasks:
             self.flat_roles += [r for r in map(_column_role, parts) if r]
@@ -377,6 +414,17 @@ class _Walker:
 
     def _numbered_in_scope(self) -> bool:
         return any(t.section_key == self.scope and t.label for t in self.plan.tasks)
+
+    def _only_units(self, text: str) -> bool:
+        """A paragraph that is nothing but unit names (办公室 / 区财政局、各镇街): a unit cell."""
+        lexicon = default_lexicon()
+        end = self.registry.unit_at(text, 0, lexicon)
+        while end is not None:
+            if not text[end:].strip(" 。.；;"):
+                return True
+            m = _LIST_SEP.match(text, end)
+            end = self.registry.unit_at(text, m.end(), lexicon) if m else None
+        return False
 
     def looks_like_clause(self, text: str) -> bool:
         """Does a paragraph read as a responsibility clause (区政数局牵头会各单位负责)?"""
@@ -549,6 +597,14 @@ class _Walker:
             self.paragraph(line.strip(), a_line.strip(), prov)
 
 
+def _header_cells(analysed: str) -> list[str]:
+    """The cells of a header line (工作任务 | 责任单位…), or [] when it is not one."""
+    parts = [p for p in _CELL_SEP.split(analysed.strip()) if p]
+    if parts and all(len(p) <= 20 and _HEADER_CELL.fullmatch(p) for p in parts):
+        return parts
+    return []
+
+
 def _column_role(header: str) -> str | None:
     norm = _SPACES.sub("", header)
     return next((role for role, words in COLUMN_ROLES if any(w in norm for w in words)), None)
@@ -713,8 +769,8 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
 
 def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:
     for j in range(i + 1, min(i + 6, len(blocks))):
-        if blocks[j].kind == "row":
-            return True
+        if blocks[j].kind == "row" or _header_cells(analysed[j]):
+            return True  # a table, or its header flattened into paragraphs
         lab = number(analysed[j])
         if lab and lab.level in (1, 2):
             return True

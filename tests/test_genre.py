@@ -215,3 +215,82 @@ def test_pipe_rows_that_lost_a_merged_cell_slide_back(tmp_path: Path) -> None:
         ("二.4", "及时更新微信公众号信息。", [("办公室", "lead"), ("各科室", "co")]),
         ("三.5", "切实加强重大政策的发布解读。", [("各科室", "responsible")]),
     ]
+
+
+FLAT_WITH_BARS = """某县统计局2023年政务公开重点任务清单
+工作任务
+|
+具体要求
+|
+责任股室
+|
+时限要求
+|
+规范文件公开
+|
+1
+|
+清理本局现行有效的规范性文件并公布目录。
+|
+办公室
+|
+2023年6月底前
+|
+做好统计数据发布
+|
+2
+|
+按月发布主要统计数据，同步发布解读。
+|
+综合股
+|
+持续推进
+|
+3
+|
+编制并公开统计年鉴。
+|
+综合股、普查中心
+|
+年底前
+|
+"""
+
+
+def test_a_flattened_table_with_bar_lines_and_merged_title_cells(tmp_path: Path) -> None:
+    """Cells flattened one per line with a | line between them; the number column has no
+    header; the 工作任务 title cell is merged over rows (absent on the later ones)."""
+    path = tmp_path / "list.txt"
+    path.write_text(FLAT_WITH_BARS, encoding="utf-8")
+    notice = parse(path)
+    assert [(s.key, s.title) for s in notice.sections] == [
+        ("一", "规范文件公开"),
+        ("二", "做好统计数据发布"),
+    ]
+    got = [
+        (t.key, t.text, str(t.deadline), t.deadline_text, [(a.org, a.role) for a in t.assignments])
+        for t in notice.tasks
+    ]
+    assert got == [
+        (
+            "一.1",
+            "清理本局现行有效的规范性文件并公布目录。",
+            "2023-06-30",
+            "2023年6月底前",
+            [("办公室", "responsible")],
+        ),
+        (
+            "二.2",
+            "按月发布主要统计数据，同步发布解读。",
+            "None",
+            "持续推进",
+            [("综合股", "responsible")],
+        ),
+        (
+            "二.3",
+            "编制并公开统计年鉴。",
+            "2023-12-31",
+            "年底前",
+            [("综合股", "responsible"), ("普查中心", "responsible")],
+        ),
+    ]
