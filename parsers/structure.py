@@ -591,6 +591,13 @@ class _Walker:
                 if value.isdigit():
                     self.new_task(number_cell, value, line.strip(), prov)
                     continue
+                # 一 / （一） in the 序号 column: the row is a section or subsection heading
+                lab = number(f"{number_cell.strip()}、{a_line.strip()}")
+                if lab is not None and lab.level in (1, 2):
+                    self.heading(
+                        Label(lab.level, number_cell.strip(), lab.value, line.strip()), prov
+                    )
+                    continue
             if self.task is not None and i > 0 and number(a_line) is None:
                 self.task.lines.append(line.strip())
                 continue

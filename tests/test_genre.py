@@ -294,3 +294,37 @@ def test_a_flattened_table_with_bar_lines_and_merged_title_cells(tmp_path: Path)
             [("综合股", "responsible"), ("普查中心", "responsible")],
         ),
     ]
+
+
+NUMBER_COLUMN_SECTIONS = """<html><head><meta charset="utf-8"><title>分工方案</title></head><body>
+<h1>某区人民政府办公室关于印发某区2023年政务公开重点任务分工方案的通知</h1>
+<p>某府办〔2023〕5号</p><p>各镇街，区各部门：</p><p>现将分工方案印发给你们。</p>
+<p>某区人民政府办公室</p><p>2023年3月1日</p>
+<p>某区2023年政务公开重点任务分工方案</p>
+<table border="1">
+<tr><td>序号</td><td>工作任务</td><td>牵头单位</td><td>配合单位</td><td>完成时限</td></tr>
+<tr><td>一</td><td>助力稳经济</td><td></td><td></td><td></td></tr>
+<tr><td>1</td><td>公开惠企政策。</td><td>区发展和改革局</td><td>区财政局</td><td>2023年6月底前</td></tr>
+<tr><td>2</td><td>公开财政预决算。</td><td>区财政局</td><td></td><td>年底前</td></tr>
+<tr><td>二</td><td>加强平台建设</td><td></td><td></td><td></td></tr>
+<tr><td>3</td><td>管好政务新媒体。</td><td>区委宣传部</td><td>各镇街</td><td>持续推进</td></tr>
+</table></body></html>
+"""
+
+
+def test_section_numbers_in_the_number_column(tmp_path: Path) -> None:
+    """一/二 in the 序号 column make the row a section heading, not an unnumbered task; an
+    empty HTML cell is empty (the merges are explicit), so 一.2 has no co unit."""
+    path = tmp_path / "plan.html"
+    path.write_text(NUMBER_COLUMN_SECTIONS, encoding="utf-8")
+    notice = parse(path)
+    assert [(s.key, s.title) for s in notice.sections] == [
+        ("一", "助力稳经济"),
+        ("二", "加强平台建设"),
+    ]
+    got = [(t.key, str(t.deadline), [(a.org, a.role) for a in t.assignments]) for t in notice.tasks]
+    assert got == [
+        ("一.1", "2023-06-30", [("区发展和改革局", "lead"), ("区财政局", "co")]),
+        ("一.2", "2023-12-31", [("区财政局", "lead")]),
+        ("二.3", "None", [("区委宣传部", "lead"), ("各镇街", "co")]),
+    ]
