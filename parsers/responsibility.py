@@ -34,6 +34,7 @@ _ROLE_FIRST = {*ROLE_KINDS, "tail"}
 _SUBCLAUSE = regex.compile(r"[，,]")
 _STOP = regex.compile(r"^[\p{P}\s]*$")
 _PUNCT = regex.compile(r"\p{P}")
+_LABEL_AFTER = frozenset("\n；;，,。 \u3000（(")
 
 if not Doc.has_extension("requirements"):
     Doc.set_extension("requirements", default="")
@@ -69,7 +70,8 @@ class UnitFinder:
                 pos = n if close < 0 else close + 1
                 can_start = False
                 continue
-            if ch == "\n" or pos == 0:
+            if pos == 0 or ch == "\n" or text[pos - 1] in _LABEL_AFTER:
+                # 牵头单位：X；配合单位：Y — a label opens the clause, a line or a part of it
                 label = self.lexicon.label_at(text, pos)
                 if label:
                     markers.append(self._span(doc, label.start, label.end, label.kind))
@@ -241,7 +243,6 @@ class ClauseReading:
     requirements: str
 
 
-@cache
 class CharTokenizer:
     """One token per character, white space included: what spacy.blank("zh")'s "char"
     segmenter gives, with the same character offsets, at a fraction of its cost (it aligns
@@ -254,6 +255,7 @@ class CharTokenizer:
         return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
 
 
+@cache
 def build_nlp(extra_registries: tuple[str, ...] = ()) -> Language:
     nlp = spacy.blank("zh")
     nlp.tokenizer = CharTokenizer(nlp.vocab)
