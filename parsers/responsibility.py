@@ -122,16 +122,16 @@ class RoleTagger:
         spans = sorted([*doc.spans["units"], *doc.spans["markers"]], key=lambda s: s.start_char)
         last_role_end = 0
         # labelled lines (牵头单位：… / 责任单位：…) are one clause over several sentences
-        labelled_lead = False
+        lead_named = False
         for sent in doc.sents:
             in_sent = [s for s in spans if sent.start_char <= s.start_char < sent.end_char]
-            end, labelled_lead = self._sentence(doc, sent, in_sent, labelled_lead)
+            end, lead_named = self._sentence(doc, sent, in_sent, lead_named)
             last_role_end = max(last_role_end, end)
         doc._.requirements = doc.text[last_role_end:].lstrip("，,、；;。 \n").strip()
         return doc
 
     def _sentence(
-        self, doc: Doc, sent: Span, spans: list[Span], labelled_lead: bool
+        self, doc: Doc, sent: Span, spans: list[Span], lead_named: bool
     ) -> tuple[int, bool]:
         """Tag the units of one sentence; return where its last role-bearing span ends, and
         whether a 牵头单位 label has been read so far."""
@@ -142,12 +142,12 @@ class RoleTagger:
         bounds = list(
             zip([sent.start_char, *[c + 1 for c in cuts]], [*cuts, sent.end_char], strict=True)
         )
-        state = _State(labelled_lead=labelled_lead)
+        state = _State(lead_named=lead_named)
         for start, end in bounds:
             sub = [s for s in spans if start <= s.start_char < end]
             state.subclause(text, sub, end)
         state.finish()
-        return state.last_end, state.labelled_lead
+        return state.last_end, state.lead_named
 
 
 @dataclass
@@ -160,7 +160,7 @@ class _State:
     anchor: bool = False
     last_end: int = 0
     forced: str | None = None  # from a 牵头单位： label, until the sentence ends
-    labelled_lead: bool = False  # a 牵头单位： line was read in this clause
+    lead_named: bool = False  # a lead was named earlier in this clause (牵头, 牵头单位：)
 
     def __post_init__(self) -> None:
         self.pending: list[Span] = []
@@ -172,11 +172,11 @@ class _State:
         for span in spans:
             kind = span.label_
             if kind.startswith("label_"):
-                self._flush("responsible")
+                self._flush(self._default())
                 self.forced = kind.removeprefix("label_")
-                if self.forced == "responsible" and (self.anchor or self.labelled_lead):
+                if self.forced == "responsible" and (self.anchor or self.lead_named):
                     self.forced = "co"  # 责任单位 beside a 牵头单位 line assists the lead
-                self.labelled_lead |= self.forced == "lead"
+                self.lead_named |= self.forced == "lead"
                 self.last_end = span.end_char
             elif kind == "UNIT":
                 if obj_mode:
@@ -191,6 +191,7 @@ class _State:
                     self.pending.append(span)
             elif kind == "lead":
                 self.anchor |= bool(self.pending)
+                self.lead_named |= bool(self.pending)
                 self._flush("lead", span)
             elif kind in ("coordinator", "implementer"):
                 self._flush(kind, span)
@@ -210,12 +211,23 @@ class _State:
                 self._flush("co" if self.anchor and bare else "responsible", span)
             elif kind == "object":
                 obj_mode = True
-        only_names = all(s.label_ == "UNIT" for s in spans) and not carried
+        only_names = (
+            all(s.label_ == "UNIT" for s in spans)
+            and not carried
+            and (not spans or _STOP.match(text[spans[-1].end_char : end]) is not None)
+        )
         if not only_names:  # a list of names alone may take its role from the next subclause
-            self._flush("responsible")
+            # names followed by work of their own (各镇街要按要求…) are responsible for it
+            bare = not self.pending or _STOP.match(text[self.pending[-1].end_char : end])
+            self._flush(self._default() if bare else "responsible")
 
     def finish(self) -> None:
-        self._flush("responsible")
+        self._flush(self._default())
+
+    def _default(self) -> str:
+        """The role of names no role word claims: they assist a lead named in the clause
+        (区政数局（牵头）、区司法局), else they are responsible (区委宣传部、区政数局)."""
+        return "co" if self.anchor or self.lead_named else "responsible"
 
     def _flush(self, role: str, marker: Span | None = None) -> None:
         for unit in self.pending:

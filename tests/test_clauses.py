@@ -119,6 +119,15 @@ CASES = [
     ("牵头单位:市政数局 配合单位:市司法局", [("市政数局", "lead"), ("市司法局", "co")]),
     ("责任单位：市直各单位；完成时限：2022年底前", [("市直各单位", "responsible")]),
     ("分管领导：张三；责任单位：区政数局", [("区政数局", "responsible")]),
+    # names with no role word of their own assist a lead named in the clause …
+    (
+        "区政数局（牵头）、区司法局、区财政局",
+        [("区政数局", "lead"), ("区司法局", "co"), ("区财政局", "co")],
+    ),
+    ("市政数局牵头；各区人民政府", [("市政数局", "lead"), ("各区人民政府", "co")]),
+    # … unless they are given work of their own, or no lead is named
+    ("市政数局牵头。各镇街要按要求做好公开", [("市政数局", "lead"), ("各镇街", "responsible")]),
+    ("区委宣传部、区政数局", [("区委宣传部", "responsible"), ("区政数局", "responsible")]),
 ]
 
 
