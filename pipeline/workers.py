@@ -10,6 +10,7 @@ input order, so the log and the printed lines are the same as in a one-process r
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
 import time
 from collections import deque
@@ -127,6 +128,8 @@ class _Worker:
 
 def _serve(conn: Connection, options: api.Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    # The writer is the bottleneck of a text/HTML batch: parsing ahead must not take its core.
+    os.nice(10)
     options.timeout = None  # the parent enforces the limit, and kills
     while True:
         try:
