@@ -19,8 +19,8 @@ run: install
 	rm -f $(DB)
 	$(BIN)/fengong ingest samples --db $(DB)
 	@echo
-	@echo "What each unit leads, across the samples:"
-	$(BIN)/fengong query --db $(DB) "select org, count(*) as tasks_led from v_assignments where role = 'lead' group by org order by tasks_led desc, org limit 10"
+	@echo "What each unit leads, per region and year:"
+	$(BIN)/fengong query --db $(DB) "select n.region, n.year, a.org, count(distinct a.task_id) as tasks_led from v_assignments a join v_notices n using (notice_id) where a.role = 'lead' group by all order by n.region, n.year, tasks_led desc, a.org"
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,15 +30,13 @@ def reading(db: str | Path | Warehouse) -> Iterator[Warehouse]:
         raise FeedError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
     wh = Warehouse.open(db, read_only=True)
     try:
-        # fetchall, not schema_version()'s fetchone: DuckDB refuses the next query on a
-        # connection whose last result is not fully read
         try:
-            done = wh.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+            version = wh.schema_version()
         except duckdb.Error:
             raise FeedError(
                 f"{db}: a DuckDB file but not a fengong warehouse (no schema_migrations)"
             ) from None
-        if (done[0][0] or 0) < migrations()[-1].version:
+        if version < migrations()[-1].version:
             wh.close()
             Warehouse.open(db).close()  # applies the missing migrations
             wh = Warehouse.open(db, read_only=True)

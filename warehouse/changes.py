@@ -18,6 +18,7 @@ changes the task.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -94,13 +95,29 @@ def record(con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str
         )
 
 
+def record_new(
+    con: duckdb.DuckDBPyConnection, notice_id: str, tasks: list[tuple[str, str, str, list[str]]]
+) -> None:
+    """`record` for a notice stored for the first time: every task is first seen now, and
+    nothing needs comparing, so the rows come from the model instead of the digest query.
+    `tasks` are (task_id, task_key, text, sorted distinct orgs)."""
+    if not tasks:
+        return
+    rows = con.execute("SELECT ingested_at FROM notices WHERE notice_id = ?", [notice_id])
+    at: dt.datetime = rows.fetchall()[0][0]
+    con.execute(
+        f"INSERT INTO task_changes SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
+        {"notice_id": notice_id, "at": at, **_columns(tasks)},
+    )
+
+
 _UNNESTED = (
     "unnest($ids) AS id, unnest($keys) AS key, unnest($texts) AS text, "
     "unnest($orgs, max_depth := 1) AS orgs"
 )
 
 
-def _columns(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+def _columns(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
     return {
         "ids": [r[0] for r in rows],
         "keys": [r[1] for r in rows],

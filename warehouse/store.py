@@ -135,8 +135,9 @@ class Warehouse:
         return applied
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        # fetchall: a result left half-read makes DuckDB refuse the connection's next query
+        (row,) = self.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        return int(row[0]) if row[0] is not None else 0
 
     # writing --------------------------------------------------------------------------------
     def status_of(self, notice: Notice) -> StoreStatus:
@@ -166,7 +167,10 @@ class Warehouse:
                 before = changes.digests(self.con, notice.notice_id)  # the old rows
                 self._delete(notice.notice_id)
             self._insert(notice)
-            changes.record(self.con, notice.notice_id, before)  # what is new, changed, gone
+            if status == "replaced":
+                changes.record(self.con, notice.notice_id, before)  # new, changed, gone
+            else:
+                changes.record_new(self.con, notice.notice_id, _change_rows(notice))
             links.sync(self.con, [notice.notice_id])  # the year-over-year links
             self.con.execute(
                 "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -304,6 +308,10 @@ class Warehouse:
     # reading --------------------------------------------------------------------------------
     def sql(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(query, params or [])
+
+
+def _change_rows(n: Notice) -> list[tuple[str, str, str, list[str]]]:
+    return [(t.task_id, t.key, t.text, sorted({a.org for a in t.assignments})) for t in n.tasks]
 
 
 def _now() -> dt.datetime:
