@@ -17,19 +17,11 @@ from rich.table import Table
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import api, cli_units
+from pipeline.cli_options import db_option
 from schemas import Notice
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-db_option = click.option(
-    "--db",
-    envvar="FENGONG_DB",
-    default=api.DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The DuckDB warehouse file (or set FENGONG_DB).",
-)
 
 
 class _Commands(click.Group):

@@ -12,21 +12,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipeline import api
+from pipeline.cli_options import db_option
 from pipeline.compare import ROLE_GROUPS, CompareError, Diff, compare, unit_history
 from pipeline.report import render
 from warehouse.store import Warehouse, WarehouseError
 
 out = Console(soft_wrap=True)
-
-db_option = click.option(
-    "--db",
-    envvar="FENGONG_DB",
-    default=api.DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The DuckDB warehouse file (or set FENGONG_DB).",
-)
 
 
 @contextmanager

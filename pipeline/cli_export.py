@@ -8,7 +8,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from pipeline import api
+from pipeline.cli_options import db_option
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, without loading it
 
@@ -31,14 +31,7 @@ err = Console(stderr=True, soft_wrap=True)
     help="Only tasks changed (or removed) after this UTC time, e.g. the latest change an "
     "earlier export printed.",
 )
-@click.option(
-    "--db",
-    envvar="FENGONG_DB",
-    default=api.DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The DuckDB warehouse file (or set FENGONG_DB).",
-)
+@db_option
 def export(
     fmt: Any,
     out: str,

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from parsers.lexicon import ROLE_KINDS
 from parsers.units import UnitFileError, read_unit_file
-from pipeline import api
+from pipeline.cli_options import db_option
 
 out = Console(soft_wrap=True)
 
@@ -32,14 +32,7 @@ def check_unit_files(
 
 
 @click.command()
-@click.option(
-    "--db",
-    envvar="FENGONG_DB",
-    default=api.DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The DuckDB warehouse file (or set FENGONG_DB).",
-)
+@db_option
 @click.option(
     "--units",
     "unit_files",
