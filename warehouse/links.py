@@ -79,17 +79,15 @@ def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
     """Bring task_link_pairs/task_links up to date. `touched` are notices just written: their
     pairs are recomputed. Runs in the caller's transaction."""
     touched = set(touched)
-    # A plan whose year was not found is placed by the year it was signed or published.
-    rows = con.execute(
-        "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)), "
-        "plan_title FROM notices"
-    ).fetchall()
+    rows = _series_rows(con, _buckets(con, touched) if touched else None)
     want = series_pairs(rows)
+    ids = {r[0] for r in rows}
     have = {
         (f, t): method
         for f, t, method in con.execute(
             "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
         ).fetchall()
+        if not touched or f in ids or t in ids or touched & {f, t}
     }
     keep = {
         pair
@@ -103,6 +101,38 @@ def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
             )
     for f, t in sorted(want - keep):
         _compute(con, f, t)
+
+
+def _buckets(con: duckdb.DuckDBPyConnection, touched: set[str]) -> set[str]:
+    """The region buckets (see series_pairs) a store can change: those of the notices just
+    written and of the notices they were paired with (a notice whose region changed leaves
+    its old neighbours to be paired anew). Pairs in other buckets stay as they are, so a
+    store costs the size of its region, not of the warehouse."""
+    ids = list(touched)
+    rows = con.execute(
+        "SELECT region FROM notices WHERE list_contains($ids, notice_id) OR notice_id IN ("
+        " SELECT from_notice_id FROM task_link_pairs WHERE list_contains($ids, to_notice_id)"
+        " UNION"
+        " SELECT to_notice_id FROM task_link_pairs WHERE list_contains($ids, from_notice_id))",
+        {"ids": ids},
+    ).fetchall()
+    return {str(r[0])[-2:] for r in rows if r[0]}
+
+
+def _series_rows(
+    con: duckdb.DuckDBPyConnection, buckets: set[str] | None
+) -> list[tuple[str, str | None, int | None, str | None]]:
+    """(notice_id, region, year, plan_title) of every notice, or of those in the buckets.
+    A plan whose year was not found is placed by the year it was signed or published."""
+    query = (
+        "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)), "
+        "plan_title FROM notices"
+    )
+    if buckets is None:
+        return con.execute(query).fetchall()
+    return con.execute(
+        query + " WHERE list_contains($buckets, right(region, 2))", {"buckets": sorted(buckets)}
+    ).fetchall()
 
 
 def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
