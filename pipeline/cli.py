@@ -17,7 +17,7 @@ from rich.table import Table
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import api, cli_units
-from pipeline.cli_options import db_option
+from pipeline.cli_options import db_option, rows_format_option, units_option
 from schemas import Notice
 
 out = Console(soft_wrap=True)
@@ -55,14 +55,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @db_option
 @click.option("--max-mb", default=64, show_default=True, help="Refuse files larger than this.")
-@click.option(
-    "--units",
-    "unit_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    callback=cli_units.check_unit_files,
-    help="A unit file of aliases and renames (units.json's shape); repeatable.",
-)
+@units_option()
 @click.option(
     "--lock-timeout",
     default=60.0,
@@ -164,14 +157,7 @@ def ingest(
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--units",
-    "unit_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    callback=cli_units.check_unit_files,
-    help="A unit file of aliases and renames (units.json's shape); repeatable.",
-)
+@units_option()
 def parse(file: str, unit_files: tuple[str, ...]) -> None:
     """Print one notice as JSON (the Notice model); nothing is stored."""
     try:
@@ -186,13 +172,7 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("sql")
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@rows_format_option("csv", "json")
 def query(sql: str, db: str, fmt: str) -> None:
     """Run SQL on the warehouse (read-only) and print the answer."""
     from warehouse.store import Warehouse, WarehouseError

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.cli_options import db_option
+from pipeline.cli_options import db_option, rows_format_option, units_option
 from pipeline.compare import ROLE_GROUPS, CompareError, Diff, compare, unit_history
 from pipeline.report import render
 from warehouse.store import Warehouse, WarehouseError
@@ -83,9 +83,7 @@ def print_diff(d: Diff) -> None:
 )
 @click.option("--to", "year_to", type=int, help="The later year (default: the latest held).")
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@rows_format_option("json")
 @click.option(
     "--html",
     "html_path",
@@ -122,16 +120,8 @@ def diff(
 @click.argument("name")
 @click.option("--region", help="Only this region's plans.")
 @db_option
-@click.option(
-    "--units",
-    "unit_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="A unit file of aliases and renames (units.json's shape); repeatable.",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@units_option()
+@rows_format_option("json")
 def unit(name: str, region: str | None, db: str, unit_files: tuple[str, ...], fmt: str) -> None:
     """What a unit led, co-organised and was responsible for, year by year (NAME may be an
     alias or abbreviation: 区政数局)."""

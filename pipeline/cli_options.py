@@ -3,9 +3,15 @@ on demand (diff, unit, export, units) take them without importing the whole comm
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
+from parsers.units import UnitFileError, read_unit_file
 from pipeline.api import DEFAULT_DB
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 db_option = click.option(
     "--db",
@@ -15,3 +21,39 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
     help="The DuckDB warehouse file (or set FENGONG_DB).",
 )
+
+
+def check_unit_files(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A bad unit file stops the command with one line, before any work."""
+    for path in value:
+        try:
+            read_unit_file(path)
+        except UnitFileError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
+def units_option(
+    help: str = "A unit file of aliases and renames (units.json's shape); repeatable.",
+) -> Callable[[F], F]:
+    return click.option(
+        "--units",
+        "unit_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False),
+        callback=check_unit_files,
+        help=help,
+    )
+
+
+def rows_format_option(*choices: str) -> Callable[[F], F]:
+    """--format for a command that prints rows: table first, the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", *choices]),
+        default="table",
+        show_default=True,
+    )

@@ -1,5 +1,5 @@
 """`fengong units`: the units the warehouse has met (registered on the main command group in
-pipeline/cli.py), and the check every --units FILE option runs first."""
+pipeline/cli.py)."""
 
 from __future__ import annotations
 
@@ -13,41 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from parsers.lexicon import ROLE_KINDS
-from parsers.units import UnitFileError, read_unit_file
-from pipeline.cli_options import db_option
+from pipeline.cli_options import db_option, rows_format_option, units_option
 
 out = Console(soft_wrap=True)
 
 
-def check_unit_files(
-    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
-) -> tuple[str, ...]:
-    """A --units callback: a bad unit file stops the command with one line, before any work."""
-    for path in value:
-        try:
-            read_unit_file(path)
-        except UnitFileError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-    return value
-
-
 @click.command()
 @db_option
-@click.option(
-    "--units",
-    "unit_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    callback=check_unit_files,
-    help="A unit file of aliases and renames: list under its canonical names; repeatable.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@units_option("A unit file of aliases and renames: list under its canonical names; repeatable.")
+@rows_format_option("csv", "json")
 def units(db: str, unit_files: tuple[str, ...], fmt: str) -> None:
     """List the units met in ingested notices: aliases, role counts, notices."""
     from pipeline.units import list_units  # duckdb only when a command needs it
