@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import ingest
+from pipeline import ingest, parse
 from tests.conftest import GOLD, SAMPLES, SEED
 from tests.scoring import score_diff
 from warehouse import links
@@ -210,6 +210,39 @@ def test_a_failure_while_linking_leaves_the_old_notice_and_links(
     assert report.results[0].status == "failed" and "disk full" in (report.results[0].error or "")
     assert rows(db, "select * from task_links order by all") == before
     assert rows(db, "select count(*) from v_tasks")[0][0] == 86  # the old 2021 is whole
+
+
+def test_the_writer_reads_a_notice_s_tasks_as_the_warehouse_gives_them_back(db: Path) -> None:
+    """The plan the writer prepares from the model is the plan a later store reads back."""
+    constructed = sorted((SAMPLES / "constructed").iterdir())
+    files = [SEED, *(p for p in constructed if p.suffix in {".txt", ".html"})]
+    with Warehouse.open(db) as wh:
+        for path in files:
+            notice = parse(path)
+            wh.store(notice)
+            stored = links.task_texts(wh.con, notice.notice_id)
+            assert links.notice_texts(notice) == stored, path
+            assert len(stored) == len(notice.tasks)
+    details = rows(db, "select count(*) from v_tasks where detail is not null")[0][0]
+    assert details > 0  # a 具体要求 column was among them
+
+
+def test_a_rolled_back_store_leaves_no_plan_behind(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer keeps prepared plans across stores; one whose store failed must not be
+    used for the next pair."""
+    dropped = parse(year_variant(tmp_path, NANSHA_2021, 2021, drop="4.做好新冠病毒疫苗"))
+    with Warehouse.open(db) as wh:
+        wh.store(parse(SEED))
+        wh.store(parse(NANSHA_2021))
+        with monkeypatch.context() as m:
+            m.setattr(links, "align", lambda *a, **k: (_ for _ in ()).throw(OSError("full")))
+            with pytest.raises(OSError):
+                wh.store(dropped)
+        wh.store(parse(year_variant(tmp_path, NANSHA_2021, 2022)))
+    # 2021 → 2022 was aligned against the whole 2021 still stored, not the failed one
+    assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 43
 
 
 def test_links_are_filled_in_for_a_warehouse_from_before_migration_002(db: Path) -> None:

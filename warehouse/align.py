@@ -64,9 +64,13 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
-def bigrams(text: str) -> set[str]:
+def _grams_text(text: str) -> str:
     # simplified script, so a traditional-script page matches a simplified one
-    s = _NOISE.sub("", _DIGITS.sub("0", to_simplified(unicodedata.normalize("NFKC", text))))
+    return _NOISE.sub("", _DIGITS.sub("0", to_simplified(unicodedata.normalize("NFKC", text))))
+
+
+def bigrams(text: str) -> set[str]:
+    s = _grams_text(text)
     if len(s) < 2:
         return {s} if s else set()
     return {s[i : i + 2] for i in range(len(s) - 1)}
@@ -77,33 +81,79 @@ def dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / total if total else 0.0
 
 
-def similarity_matrix(before: list[str], after: list[str]) -> np.ndarray:
-    """Dice of every pair at once: with each text as a 0/1 row over the bigram vocabulary,
-    the intersections are one sparse matrix product."""
+def bigram_codes(text: str) -> np.ndarray:
+    """bigrams(text) as sorted integers: a pair of code points (a, b) is a * 0x110000 + b, one
+    code point alone is itself, so equal codes are equal bigrams and no vocabulary is kept."""
+    s = _grams_text(text)
+    points = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    if len(points) < 2:
+        return points
+    return np.unique(points[:-1] * 0x110000 + points[1:])
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The bigram codes of several texts, row i being codes[indptr[i]:indptr[i + 1]] (the
+    layout of a sparse matrix's rows)."""
+
+    codes: np.ndarray
+    indptr: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Grams:
+        rows = [bigram_codes(t) for t in texts]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in rows], out=indptr[1:])
+        codes = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        return cls(codes, indptr)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.indptr).astype(float)
+
+
+def dice_matrix(a: Grams, b: Grams) -> np.ndarray:
+    """Dice of every pair of rows at once: with each text as a 0/1 row over the bigrams the
+    two sides use, the intersections are one sparse matrix product."""
     # scipy takes ~0.4 s to import: only a store or diff that aligns pays it, not every start
     from scipy import sparse  # type: ignore[import-untyped]
 
-    grams = [bigrams(t) for t in [*before, *after]]
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, g in enumerate(grams):
-        for gram in g:
-            rows.append(i)
-            cols.append(vocab.setdefault(gram, len(vocab)))
-    m = sparse.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(grams), max(len(vocab), 1))
+    vocab, cols = np.unique(np.concatenate([a.codes, b.codes]), return_inverse=True)
+    width = max(len(vocab), 1)
+    split = len(a.codes)
+    x = sparse.csr_matrix((np.ones(split), cols[:split], a.indptr), shape=(len(a.sizes), width))
+    y = sparse.csr_matrix(
+        (np.ones(len(cols) - split), cols[split:], b.indptr), shape=(len(b.sizes), width)
     )
-    x, y = m[: len(before)], m[len(before) :]
-    inter = np.asarray((x @ y.T).todense(), dtype=float).reshape(len(before), len(after))
-    sizes = np.array([len(g) for g in grams], dtype=float)
-    total = sizes[: len(before), None] + sizes[None, len(before) :]
+    inter = (x @ y.T).toarray()
+    total = a.sizes[:, None] + b.sizes[None, :]
     out: np.ndarray = np.divide(2 * inter, total, out=np.zeros_like(inter), where=total > 0)
     return out
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A plan's tasks as the alignment reads them, made once per notice and reused for each
+    plan it is compared with (a notice is aligned with the year before and the year after)."""
+
+    keys: list[str]
+    normalised: list[str]
+    text: Grams
+    context: Grams
+
+    @classmethod
+    def of(cls, tasks: list[TaskText]) -> Prepared:
+        return cls(
+            [t.key for t in tasks],
+            [normalise(t.text) for t in tasks],
+            Grams.of([t.text for t in tasks]),
+            Grams.of([t.context for t in tasks]),
+        )
+
+
 def align(
-    before: list[TaskText],
-    after: list[TaskText],
+    before: list[TaskText] | Prepared,
+    after: list[TaskText] | Prepared,
     *,
     min_similarity: float = MIN_SIMILARITY,
     section_weight: float = SECTION_WEIGHT,
@@ -112,10 +162,12 @@ def align(
     the earlier plan. A task with no link was dropped (earlier) or is new (later)."""
     from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
-    if not before or not after:
+    b = before if isinstance(before, Prepared) else Prepared.of(before)
+    a = after if isinstance(after, Prepared) else Prepared.of(after)
+    if not b.keys or not a.keys:
         return []
-    text = similarity_matrix([t.text for t in before], [t.text for t in after])
-    context = similarity_matrix([t.context for t in before], [t.context for t in after])
+    text = dice_matrix(b.text, a.text)
+    context = dice_matrix(b.context, a.context)
     eligible = text >= min_similarity
     # Ineligible pairs score nothing, so the assignment never trades a good pair for one that
     # would be thrown away.
@@ -125,11 +177,11 @@ def align(
     for i, j in zip(rows, cols, strict=True):
         if not eligible[i, j]:
             continue
-        same = normalise(before[i].text) == normalise(after[j].text)
+        same = b.normalised[i] == a.normalised[j]
         links.append(
             Link(
-                before[i].key,
-                after[j].key,
+                b.keys[i],
+                a.keys[j],
                 round(float(text[i, j]), 4),
                 "unchanged" if same else "reworded",
             )

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any
 
 import duckdb
 
-from warehouse.align import METHOD, TaskText, align, bigrams, dice, to_simplified
+from schemas import Notice
+from warehouse import bulk
+from warehouse.align import METHOD, Prepared, TaskText, align, bigrams, dice, to_simplified
 
 Pair = tuple[str, str]  # (earlier notice_id, later notice_id)
 
@@ -75,10 +77,13 @@ def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None
     return pairs
 
 
-def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
+def sync(
+    con: duckdb.DuckDBPyConnection, touched: Iterable[str] = (), plans: PlanCache | None = None
+) -> None:
     """Bring task_link_pairs/task_links up to date. `touched` are notices just written: their
     pairs are recomputed. Runs in the caller's transaction."""
     touched = set(touched)
+    plans = plans or PlanCache()
     rows = _series_rows(con, _buckets(con, touched) if touched else None)
     want = series_pairs(rows)
     ids = {r[0] for r in rows}
@@ -100,7 +105,7 @@ def sync(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = ()) -> None:
                 f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
             )
     for f, t in sorted(want - keep):
-        _compute(con, f, t)
+        _compute(con, f, t, plans)
 
 
 def _buckets(con: duckdb.DuckDBPyConnection, touched: set[str]) -> set[str]:
@@ -136,6 +141,8 @@ def _series_rows(
 
 
 def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
+    """A stored notice's tasks as the alignment reads them: text and detail, and the titles
+    of the task's section and subsection as context."""
     rows = con.execute(
         """
         SELECT t.task_key, t.text || coalesce(t.detail, ''),
@@ -153,15 +160,56 @@ def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]
     return [TaskText(key, text, context or "") for key, text, context in rows]
 
 
-def _compute(con: duckdb.DuckDBPyConnection, from_id: str, to_id: str) -> None:
-    links = align(task_texts(con, from_id), task_texts(con, to_id))
+def notice_texts(notice: Notice) -> list[TaskText]:
+    """task_texts of a notice not yet read back from the warehouse (the one being stored)."""
+    titles = {s.key: s.title for s in notice.sections}
+    subsections = {s.key: s.title for s in notice.sections if s.level == 2}
+    out = []
+    for t in notice.tasks:
+        around = (titles.get(t.section_key.split(".")[0]), subsections.get(t.section_key))
+        context = " ".join(title for title in around if title is not None)
+        out.append(TaskText(t.key, t.text + (t.detail or ""), context))
+    return out
+
+
+class PlanCache:
+    """Prepared plans by notice id, so that a batch reads and prepares a notice's tasks once,
+    not once for each pair the notice is in. Only for the connection that writes the
+    warehouse (nothing else changes tasks under it), which puts a notice's plan before it
+    links it and drops it when that transaction rolls back. Bounded: ~40 KB a plan."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._plans: OrderedDict[str, Prepared] = OrderedDict()
+
+    def get(self, con: duckdb.DuckDBPyConnection, notice_id: str) -> Prepared:
+        plan = self._plans.get(notice_id)
+        if plan is None:
+            plan = Prepared.of(task_texts(con, notice_id))
+        self._remember(notice_id, plan)
+        return plan
+
+    def put(self, notice: Notice) -> None:
+        self._remember(notice.notice_id, Prepared.of(notice_texts(notice)))
+
+    def drop(self, notice_id: str) -> None:
+        self._plans.pop(notice_id, None)
+
+    def _remember(self, notice_id: str, plan: Prepared) -> None:
+        self._plans[notice_id] = plan
+        self._plans.move_to_end(notice_id)
+        while len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+
+
+def _compute(con: duckdb.DuckDBPyConnection, from_id: str, to_id: str, plans: PlanCache) -> None:
+    links = align(plans.get(con, from_id), plans.get(con, to_id))
     con.execute("INSERT INTO task_link_pairs VALUES (?, ?, ?, ?)", [from_id, to_id, METHOD, _now()])
-    rows: list[list[Any]] = [
-        [from_id, link.from_key, to_id, link.to_key, link.similarity, link.change] for link in links
-    ]
-    if rows:  # one statement: executemany would run one INSERT per row
-        marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
-        con.execute(f"INSERT INTO task_links VALUES {marks}", [v for row in rows for v in row])
+    bulk.insert(
+        con,
+        "task_links",
+        [[from_id, x.from_key, to_id, x.to_key, x.similarity, x.change] for x in links],
+    )
 
 
 def _now() -> dt.datetime:

@@ -17,10 +17,9 @@ from types import TracebackType
 from typing import Any, Literal
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
 
 from schemas import Notice
-from warehouse import changes, links
+from warehouse import bulk, changes, links
 
 StoreStatus = Literal["ingested", "replaced", "unchanged"]
 _TABLES = ("sections", "tasks", "clauses", "assignments", "unit_aliases", "notice_references")
@@ -55,6 +54,7 @@ class Warehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
+        self.plans = links.PlanCache()  # this writer's prepared plans, for the links
 
     @classmethod
     def open(
@@ -127,7 +127,7 @@ class Warehouse:
         # Links for notices stored before migration 002, or by an older alignment method.
         self.con.execute("BEGIN TRANSACTION")
         try:
-            links.sync(self.con)
+            links.sync(self.con, plans=self.plans)
             self.con.execute("COMMIT")
         except duckdb.Error:
             self.con.execute("ROLLBACK")
@@ -171,7 +171,8 @@ class Warehouse:
                 changes.record(self.con, notice.notice_id, before)  # new, changed, gone
             else:
                 changes.record_new(self.con, notice.notice_id, _change_rows(notice))
-            links.sync(self.con, [notice.notice_id])  # the year-over-year links
+            self.plans.put(notice)
+            links.sync(self.con, [notice.notice_id], self.plans)  # the year-over-year links
             self.con.execute(
                 "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
@@ -185,6 +186,7 @@ class Warehouse:
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
+            self.plans.drop(notice.notice_id)  # the stored notice is the old one again
             raise
         return status
 
@@ -283,13 +285,7 @@ class Warehouse:
         )
 
     def _many(self, table: str, rows: list[list[Any]]) -> None:
-        # DuckDB's executemany runs one INSERT per row (~25 ms for a notice's assignments);
-        # scanning the rows as one Arrow table is one INSERT (~1 ms). DuckDB finds the table
-        # by its variable name here (a replacement scan: no register/unregister round trip).
-        if rows:
-            columns = zip(*rows, strict=True)
-            _fengong_rows = pa.table({f"c{i}": pa.array(c) for i, c in enumerate(columns)})
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _fengong_rows")
+        bulk.insert(self.con, table, rows)
 
     def log(
         self,
