@@ -248,25 +248,28 @@ def file_sha256(path: Path, options: Options) -> str | None:
 
 
 def _write(wh: Warehouse, parsed: Parsed) -> FileResult:
+    from warehouse.store import Logged
+
     started = time.perf_counter()
     notice = parsed.notice
-    if notice is None:
-        result = FileResult(parsed.path, "failed", error=parsed.error)
-    else:
+    if notice is not None:
         try:
-            status = wh.store(notice)
-            result = FileResult(
+            # the notice and its ingest_log row are one transaction
+            status = wh.store(notice, Logged(parsed.path, parsed.seconds))
+            return FileResult(
                 parsed.path,
                 status,
                 notice.notice_id,
                 len(notice.tasks),
                 sum(len(t.assignments) for t in notice.tasks),
+                seconds=parsed.seconds + time.perf_counter() - started,
             )
         except Exception as exc:  # e.g. a constraint the model let through: report, go on
             first = str(exc).splitlines()[0] if str(exc) else ""
             error = f"{parsed.path}: cannot store: {type(exc).__name__}: {first}"
-            result = FileResult(parsed.path, "failed", error=error)
+    else:
+        error = parsed.error
+    result = FileResult(parsed.path, "failed", error=error)
     result.seconds = parsed.seconds + time.perf_counter() - started
-    r = result
-    wh.log(r.path, parsed.sha256, r.notice_id, r.status, r.error, r.seconds)
+    wh.log(result.path, parsed.sha256, None, "failed", error, result.seconds)
     return result

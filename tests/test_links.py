@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import ingest, parse
+from bench.variants import write
+from pipeline import Options, ingest, parse
 from tests.conftest import GOLD, SAMPLES, SEED
 from tests.scoring import score_diff
 from warehouse import links
@@ -243,6 +244,32 @@ def test_a_rolled_back_store_leaves_no_plan_behind(
         wh.store(parse(year_variant(tmp_path, NANSHA_2021, 2022)))
     # 2021 → 2022 was aligned against the whole 2021 still stored, not the failed one
     assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 43
+
+
+def test_links_kept_store_by_store_equal_links_computed_all_at_once(
+    db: Path, tmp_path: Path
+) -> None:
+    """The writer keeps the series and pairs in memory across a batch (notices of many
+    regions, years out of order, some replaced): the links it leaves are those a fresh
+    computation over the final warehouse gives."""
+    files = write(tmp_path / "batch", 80)
+    for path in [f for f in files if f.suffix == ".txt"][:6]:  # later, one task fewer
+        lines = path.read_text(encoding="utf-8").splitlines()
+        task = next(i for i, line in enumerate(lines) if re.match(r"\s*2[.．、]", line))
+        again = tmp_path / f"{path.stem}-again.txt"
+        again.write_text("\n".join(lines[:task] + lines[task + 1 :]), encoding="utf-8")
+        files.append(again)
+    report = ingest(files, db=db, options=Options(jobs=0))
+    assert report.count("replaced") >= 6 and not report.failed
+    pair_sql = "select from_notice_id, to_notice_id, method from task_link_pairs order by all"
+    link_sql = "select * from task_links order by all"
+    kept = rows(db, pair_sql), rows(db, link_sql)
+    con = duckdb.connect(str(db))
+    con.execute("delete from task_links; delete from task_link_pairs")
+    con.close()
+    Warehouse.open(db).close()  # every missing pair is computed on open
+    assert (rows(db, pair_sql), rows(db, link_sql)) == kept
+    assert len(kept[0]) >= 20 and len(kept[1]) >= 200
 
 
 def test_links_are_filled_in_for_a_warehouse_from_before_migration_002(db: Path) -> None:

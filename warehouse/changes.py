@@ -5,7 +5,7 @@ each task's stored rows before the replacement with the same digest after it:
 
     before = digests(con, notice_id)     # still the old rows
     ... delete and insert the notice ...
-    record(con, notice_id, before)       # new rows: stamp what is new, changed or gone
+    record(con, notice_id, before, at)   # new rows: stamp what is new, changed or gone
 
 The digest covers what a tracker shows of a task: its key and section titles, text, detail,
 deadline, clause (text and requirements), and its units with their roles. It leaves out
@@ -56,13 +56,13 @@ def digests(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, str]:
     return {str(r[0]): str(r[4]) for r in rows}
 
 
-def record(con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str]) -> None:
-    """Stamp the notice's tasks after a store, at the notice's ingested_at: a new task_id is
+def record(
+    con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str], at: dt.datetime
+) -> None:
+    """Stamp the notice's tasks after a store, at `at` (its ingested_at): a new task_id is
     first seen then; a task whose digest differs from `before` (or that comes back after a
     removal) changed then; a task that is no longer there was removed then. Untouched tasks
     keep their stamps."""
-    rows = con.execute("SELECT ingested_at FROM notices WHERE notice_id = ?", [notice_id])
-    at: dt.datetime = rows.fetchall()[0][0]
     now = {str(r[0]): r for r in con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()}
     known = {
         str(r[0]): r[1] is not None
@@ -96,15 +96,16 @@ def record(con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str
 
 
 def record_new(
-    con: duckdb.DuckDBPyConnection, notice_id: str, tasks: list[tuple[str, str, str, list[str]]]
+    con: duckdb.DuckDBPyConnection,
+    notice_id: str,
+    tasks: list[tuple[str, str, str, list[str]]],
+    at: dt.datetime,
 ) -> None:
     """`record` for a notice stored for the first time: every task is first seen now, and
     nothing needs comparing, so the rows come from the model instead of the digest query.
     `tasks` are (task_id, task_key, text, sorted distinct orgs)."""
     if not tasks:
         return
-    rows = con.execute("SELECT ingested_at FROM notices WHERE notice_id = ?", [notice_id])
-    at: dt.datetime = rows.fetchall()[0][0]
     con.execute(
         f"INSERT INTO task_changes SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
         {"notice_id": notice_id, "at": at, **_columns(tasks)},

@@ -3,7 +3,7 @@ links current.
 
 Each notice of a region is compared with the region's previous plan of the same kind: the
 latest earlier year that has one (so 2020→2022 while 2021 is missing, 2020→2021→2022 once it
-arrives). sync() runs inside the transaction that writes a notice, so a notice and its links
+arrives). Linker.sync() runs inside the transaction that writes a notice, so a notice and its links
 are written (or rolled back) together; it recomputes the pairs that involve the notice, drops
 pairs that are no longer consecutive and computes the new ones. The alignment itself is
 warehouse/align.py.
@@ -77,67 +77,105 @@ def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None
     return pairs
 
 
-def sync(
-    con: duckdb.DuckDBPyConnection, touched: Iterable[str] = (), plans: PlanCache | None = None
-) -> None:
-    """Bring task_link_pairs/task_links up to date. `touched` are notices just written: their
-    pairs are recomputed. Runs in the caller's transaction."""
-    touched = set(touched)
-    plans = plans or PlanCache()
-    rows = _series_rows(con, _buckets(con, touched) if touched else None)
-    want = series_pairs(rows)
-    ids = {r[0] for r in rows}
-    have = {
-        (f, t): method
-        for f, t, method in con.execute(
-            "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
-        ).fetchall()
-        if not touched or f in ids or t in ids or touched & {f, t}
-    }
-    keep = {
-        pair
-        for pair, method in have.items()
-        if pair in want and method == METHOD and not touched & set(pair)
-    }
-    for f, t in set(have) - keep:
+SeriesRow = tuple[str, str | None, int | None, str | None]  # id, region, year, plan_title
+
+
+class Linker:
+    """Keeps task_link_pairs/task_links current, for the one connection that writes a
+    warehouse. What each store reads (every notice's place in a series, the pairs stored,
+    prepared plans) is held in memory, since nothing else writes the file while this
+    connection has it open: a store costs its own pairs, not queries over the warehouse.
+
+    store() calls put(notice) and then sync([notice_id]) inside the notice's transaction,
+    and forget() when that transaction rolls back (the next sync reloads what is stored)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.plans = PlanCache()
+        self._series: dict[str, SeriesRow] | None = None
+        self._pairs: dict[Pair, str] = {}  # (from, to) → method
+
+    def put(self, notice: Notice) -> None:
+        """The notice a store is writing, before it is synced."""
+        series = self._load()
+        m = notice.meta
+        dates = (m.sign_date, m.publish_date)
+        year = m.year if m.year is not None else next((d.year for d in dates if d), None)
+        series[notice.notice_id] = (notice.notice_id, m.region, year, m.plan_title)
+        self.plans.put(notice)
+
+    def forget(self) -> None:
+        self._series = None
+        self._pairs = {}
+        self.plans = PlanCache()
+
+    def sync(self, touched: Iterable[str] = ()) -> None:
+        """Bring the links up to date in the caller's transaction. `touched` are notices just
+        written: their pairs are recomputed. With none, every pair is checked (on open: links
+        of notices stored before migration 002, or by an older method)."""
+        series = self._load()
+        touched = set(touched)
+        rows = self._neighbourhood(touched) if touched else list(series.values())
+        want = series_pairs(rows)
+        ids = {r[0] for r in rows} | touched
+        have = {
+            pair: method
+            for pair, method in self._pairs.items()
+            if not touched or pair[0] in ids or pair[1] in ids
+        }
+        keep = {
+            pair
+            for pair, method in have.items()
+            if pair in want and method == METHOD and not touched & set(pair)
+        }
+        self._delete(sorted(set(have) - keep))
+        self._insert(sorted(want - keep))
+
+    def _load(self) -> dict[str, SeriesRow]:
+        if self._series is None:
+            rows = self.con.execute(
+                "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)),"
+                " plan_title FROM notices"
+            ).fetchall()
+            self._series = {r[0]: r for r in rows}
+            self._pairs = {
+                (f, t): method
+                for f, t, method in self.con.execute(
+                    "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
+                ).fetchall()
+            }
+        return self._series
+
+    def _neighbourhood(self, touched: set[str]) -> list[SeriesRow]:
+        """The notices in the region buckets (see series_pairs) that a store of `touched` can
+        change: the buckets of the notices just written and of those they were paired with
+        (a notice whose region changed leaves its old neighbours to be paired anew). Pairs in
+        other buckets stay as they are."""
+        series = self._load()
+        near = touched | {other for pair in self._pairs if touched & set(pair) for other in pair}
+        buckets = {r[1][-2:] for n in near if (r := series.get(n)) and r[1]}
+        return [r for r in series.values() if r[1] and r[1][-2:] in buckets]
+
+    def _delete(self, pairs: list[Pair]) -> None:
+        if not pairs:
+            return
         for table in ("task_links", "task_link_pairs"):
-            con.execute(
-                f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
+            self.con.execute(
+                f"DELETE FROM {table} WHERE list_contains($pairs, [from_notice_id, to_notice_id])",
+                {"pairs": [list(p) for p in pairs]},
             )
-    for f, t in sorted(want - keep):
-        _compute(con, f, t, plans)
+        for pair in pairs:
+            del self._pairs[pair]
 
-
-def _buckets(con: duckdb.DuckDBPyConnection, touched: set[str]) -> set[str]:
-    """The region buckets (see series_pairs) a store can change: those of the notices just
-    written and of the notices they were paired with (a notice whose region changed leaves
-    its old neighbours to be paired anew). Pairs in other buckets stay as they are, so a
-    store costs the size of its region, not of the warehouse."""
-    ids = list(touched)
-    rows = con.execute(
-        "SELECT region FROM notices WHERE list_contains($ids, notice_id) OR notice_id IN ("
-        " SELECT from_notice_id FROM task_link_pairs WHERE list_contains($ids, to_notice_id)"
-        " UNION"
-        " SELECT to_notice_id FROM task_link_pairs WHERE list_contains($ids, from_notice_id))",
-        {"ids": ids},
-    ).fetchall()
-    return {str(r[0])[-2:] for r in rows if r[0]}
-
-
-def _series_rows(
-    con: duckdb.DuckDBPyConnection, buckets: set[str] | None
-) -> list[tuple[str, str | None, int | None, str | None]]:
-    """(notice_id, region, year, plan_title) of every notice, or of those in the buckets.
-    A plan whose year was not found is placed by the year it was signed or published."""
-    query = (
-        "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)), "
-        "plan_title FROM notices"
-    )
-    if buckets is None:
-        return con.execute(query).fetchall()
-    return con.execute(
-        query + " WHERE list_contains($buckets, right(region, 2))", {"buckets": sorted(buckets)}
-    ).fetchall()
+    def _insert(self, pairs: list[Pair]) -> None:
+        now = _now()
+        rows: list[list[object]] = []
+        for f, t in pairs:
+            links = align(self.plans.get(self.con, f), self.plans.get(self.con, t))
+            rows += [[f, x.from_key, t, x.to_key, x.similarity, x.change] for x in links]
+        bulk.insert(self.con, "task_link_pairs", [[f, t, METHOD, now] for f, t in pairs])
+        bulk.insert(self.con, "task_links", rows)
+        self._pairs.update(dict.fromkeys(pairs, METHOD))
 
 
 def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
@@ -200,16 +238,6 @@ class PlanCache:
         self._plans.move_to_end(notice_id)
         while len(self._plans) > self.size:
             self._plans.popitem(last=False)
-
-
-def _compute(con: duckdb.DuckDBPyConnection, from_id: str, to_id: str, plans: PlanCache) -> None:
-    links = align(plans.get(con, from_id), plans.get(con, to_id))
-    con.execute("INSERT INTO task_link_pairs VALUES (?, ?, ?, ?)", [from_id, to_id, METHOD, _now()])
-    bulk.insert(
-        con,
-        "task_links",
-        [[from_id, x.from_key, to_id, x.to_key, x.similarity, x.change] for x in links],
-    )
 
 
 def _now() -> dt.datetime:

@@ -50,11 +50,19 @@ def _views_sql() -> str:
     return resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Logged:
+    """Asks store() to write the file's ingest_log row in the notice's own transaction."""
+
+    file: str
+    seconds: float  # spent on the file before the store (reading and parsing)
+
+
 class Warehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
-        self.plans = links.PlanCache()  # this writer's prepared plans, for the links
+        self.links = links.Linker(con)  # this writer's year-over-year links
 
     @classmethod
     def open(
@@ -127,7 +135,7 @@ class Warehouse:
         # Links for notices stored before migration 002, or by an older alignment method.
         self.con.execute("BEGIN TRANSACTION")
         try:
-            links.sync(self.con, plans=self.plans)
+            self.links.sync()
             self.con.execute("COMMIT")
         except duckdb.Error:
             self.con.execute("ROLLBACK")
@@ -143,50 +151,64 @@ class Warehouse:
     def status_of(self, notice: Notice) -> StoreStatus:
         """unchanged when this file (by content) has carried this notice before; replaced when
         the notice is stored from another file; else ingested."""
-        seen = self.con.execute(
-            "SELECT count(*) FROM notice_sources WHERE notice_id = ? AND sha256 = ?",
-            [notice.notice_id, notice.source.sha256],
-        ).fetchone()
-        stored = self.con.execute(
-            "SELECT count(*) FROM notices WHERE notice_id = ?", [notice.notice_id]
-        ).fetchone()
-        if stored and stored[0] and seen and seen[0]:
-            return "unchanged"
-        return "replaced" if stored and stored[0] else "ingested"
+        return self._state(notice)[0]
 
-    def store(self, notice: Notice) -> StoreStatus:
+    def _state(self, notice: Notice) -> tuple[StoreStatus, bool]:
+        """The status, and whether this file is already among the notice's sources (a file
+        that carried the notice before another replaced it)."""
+        ((stored, seen),) = self.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM notices WHERE notice_id = $id),"
+            " EXISTS (SELECT 1 FROM notice_sources WHERE notice_id = $id AND sha256 = $sha)",
+            {"id": notice.notice_id, "sha": notice.source.sha256},
+        ).fetchall()
+        if stored and seen:
+            return "unchanged", True
+        return ("replaced" if stored else "ingested"), bool(seen)
+
+    def store(self, notice: Notice, log: Logged | None = None) -> StoreStatus:
         """Write one notice in one transaction: the same file twice changes nothing; a changed
-        file for the same notice replaces every row of the old one."""
-        status = self.status_of(notice)
+        file for the same notice replaces every row of the old one. With `log`, the file's
+        ingest_log row is written in the same transaction."""
+        started = time.perf_counter()
+        status, seen = self._state(notice)
         if status == "unchanged":
+            if log:
+                self.log(
+                    log.file, notice.source.sha256, notice.notice_id, status, None, log.seconds
+                )
             return status
+        at = _now()
         self.con.execute("BEGIN TRANSACTION")
         try:
             before: dict[str, str] = {}
             if status == "replaced":  # a new notice has no old rows to digest or delete
                 before = changes.digests(self.con, notice.notice_id)  # the old rows
                 self._delete(notice.notice_id)
-            self._insert(notice)
+            self._insert(notice, at)
             if status == "replaced":
-                changes.record(self.con, notice.notice_id, before)  # new, changed, gone
+                changes.record(self.con, notice.notice_id, before, at)  # new, changed, gone
             else:
-                changes.record_new(self.con, notice.notice_id, _change_rows(notice))
-            self.plans.put(notice)
-            links.sync(self.con, [notice.notice_id], self.plans)  # the year-over-year links
-            self.con.execute(
-                "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [
-                    notice.notice_id,
-                    notice.source.sha256,
-                    notice.source.path,
-                    notice.source.format,
-                    _now(),
-                ],
-            )
+                changes.record_new(self.con, notice.notice_id, _change_rows(notice), at)
+            self.links.put(notice)
+            self.links.sync([notice.notice_id])  # the year-over-year links
+            if not seen:
+                self.con.execute(
+                    "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?)",
+                    [
+                        notice.notice_id,
+                        notice.source.sha256,
+                        notice.source.path,
+                        notice.source.format,
+                        at,
+                    ],
+                )
+            if log:
+                seconds = log.seconds + time.perf_counter() - started
+                self.log(log.file, notice.source.sha256, notice.notice_id, status, None, seconds)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
-            self.plans.drop(notice.notice_id)  # the stored notice is the old one again
+            self.links.forget()  # what it holds of this notice was rolled back
             raise
         return status
 
@@ -194,7 +216,7 @@ class Warehouse:
         for table in (*_TABLES, "notices"):
             self.con.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
 
-    def _insert(self, n: Notice) -> None:
+    def _insert(self, n: Notice, at: dt.datetime) -> None:
         m = n.meta
         self.con.execute(
             "INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -216,7 +238,7 @@ class Warehouse:
                 n.version,
                 n.warnings,
                 n.preamble,
-                _now(),
+                at,
             ],
         )
         self._many(
