@@ -152,7 +152,8 @@ class Linker:
         (a notice whose region changed leaves its old neighbours to be paired anew). Pairs in
         other buckets stay as they are."""
         series = self._load()
-        near = touched | {other for pair in self._pairs if touched & set(pair) for other in pair}
+        paired = [pair for pair in self._pairs if pair[0] in touched or pair[1] in touched]
+        near = touched.union(*paired)
         buckets = {r[1][-2:] for n in near if (r := series.get(n)) and r[1]}
         return [r for r in series.values() if r[1] and r[1][-2:] in buckets]
 
