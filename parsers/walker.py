@@ -144,6 +144,7 @@ class Walker:
         self.pending_number: str | None = None  # a 序号 cell flattened onto its own line
         self.pending_title: str | None = None  # a flattened first row's title cell
         self.row_closed = False  # a flattened row's last cell was read
+        self.keys: set[str] = set()  # the task keys taken, so a new key is checked in O(1)
 
     # keys ---------------------------------------------------------------------------------
     @property
@@ -151,13 +152,13 @@ class Walker:
         return self.sub or self.top
 
     def _unique(self, key: str) -> str:
-        taken = {t.key for t in self.plan.tasks}
-        if key not in taken:
-            return key
         n = 2
-        while f"{key}-{n}" in taken:
+        unique = key
+        while unique in self.keys:
+            unique = f"{key}-{n}"
             n += 1
-        return f"{key}-{n}"
+        self.keys.add(unique)
+        return unique
 
     # ladder -------------------------------------------------------------------------------
     def heading(self, label: Label, prov: Provenance) -> None:
@@ -276,7 +277,7 @@ class Walker:
             and len(last.lines) == 1
             and len(last.lines[0]) <= 40
         ):
-            self.plan.tasks.pop()
+            self.keys.discard(self.plan.tasks.pop().key)
             self.task = None
             self._section_cell(last.lines[0], last.lines[0], last.provenance)
             self.pending_number = printed
