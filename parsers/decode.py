@@ -54,6 +54,9 @@ def decode(data: bytes, declared: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _textual(data.decode(codec, errors="replace"))
+    unmarked = _utf16_without_bom(data)
+    if unmarked:
+        return _textual(unmarked)
     if declared:
         try:
             return _textual(data.decode(declared))
@@ -74,6 +77,28 @@ def decode(data: bytes, declared: str | None = None) -> str:
         )
     encoding = _normal_label(best.encoding) or best.encoding
     return _textual(data.decode(encoding, errors="replace"))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark (some Windows tools do). Its ASCII characters
+    (digits, punctuation, line breaks) leave a NUL in every other byte, nearly all on one side
+    (a few Chinese characters, 一 U+4E00, have one on the other); no 8-bit Chinese encoding
+    has NULs, and charset detection does not try UTF-16 unmarked."""
+    sample = data[:4096]
+    if len(sample) < 64 or len(data) % 2:
+        return None
+    nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
+    enough = len(sample) // 2 // 20  # ASCII is at least 5% of the characters
+    if nul_odd >= enough and nul_even * 3 < nul_odd:
+        codec = "utf-16-le"
+    elif nul_even >= enough and nul_odd * 3 < nul_even:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
 
 
 def _textual(text: str) -> str:

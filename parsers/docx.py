@@ -46,7 +46,18 @@ def parse(
     _check_package(data, max_document_xml, max_unpacked)
     try:
         word = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError, etree.XMLSyntaxError):
+    except etree.XMLSyntaxError as exc:
+        if "entity" in str(exc).lower():  # libxml2 stopped an entity expansion
+            raise InputError(
+                "XML entities that expand without bound (a 'billion laughs' file), which "
+                "Word never writes",
+                "refused as unsafe; open and re-save it in Word/WPS if it is really a notice",
+            ) from None
+        raise InputError(
+            "not a readable Word document: the file is truncated or corrupt",
+            "download it again or open and re-save it in Word/WPS",
+        ) from None
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, EOFError):
         raise InputError(
             "not a readable Word document: the file is truncated or corrupt",
             "download it again or open and re-save it in Word/WPS",

@@ -145,6 +145,7 @@ class _Reader:
         self.tables = 0
         self._line: list[str] = []
         self._line_el: lxml.html.HtmlElement | None = None
+        self._pre = 0  # inside how many <pre>: there a newline ends a line, as <br> does
 
     # flow text ---------------------------------------------------------------------------
     def flow(self, el: lxml.html.HtmlElement) -> None:
@@ -158,9 +159,11 @@ class _Reader:
             self.flush()
         if el.tag == "br":
             self.flush()
+        self._pre += el.tag == "pre"
         self._text(el.text, el)
         for child in el:
             self.flow(child)
+        self._pre -= el.tag == "pre"
         if block:
             self.flush()
         self._tail(el)
@@ -171,6 +174,13 @@ class _Reader:
             self._text(el.tail, parent)
 
     def _text(self, text: str | None, el: lxml.html.HtmlElement) -> None:
+        if self._pre and text and "\n" in text:
+            first, *rest = text.split("\n")
+            self._text(first, el)
+            for line in rest:
+                self.flush()
+                self._text(line, el)
+            return
         if text and text.strip():
             if self._line_el is None:
                 self._line_el = el

@@ -129,6 +129,8 @@ def parse(data: bytes) -> Document:
     try:
         with _pdfminer_errors():
             all_pages = pdf.pages
+        if not all_pages:
+            raise InputError("a PDF with no pages", "download it again")
         for page in all_pages:
             try:
                 with _pdfminer_errors():  # the page's content is parsed here

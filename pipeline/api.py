@@ -71,6 +71,13 @@ def default_db() -> str:
     return os.environ.get("FENGONG_DB") or DEFAULT_DB
 
 
+def path_text(path: str | Path) -> str:
+    """A path as text to print and store. A file name that is not UTF-8 reaches Python with
+    its bad bytes as lone surrogates, which neither DuckDB nor a UTF-8 terminal accepts: they
+    become U+FFFD here (the file itself is still opened by its real name)."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
 def _read_bytes(path: Path, options: Options) -> bytes:
     try:
         size = path.stat().st_size
@@ -94,7 +101,10 @@ def parse(path: str | Path, options: Options | None = None) -> Notice:
     data = _read_bytes(path, options)
     doc = parsers.read(data, options.limits)
     source = Source(
-        path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=doc.format, size=len(data)
+        path=path_text(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=doc.format,
+        size=len(data),
     )
     notice = build_notice(doc, source, StructureOptions(options.extra_registries))
     if not notice.tasks:
@@ -191,20 +201,21 @@ class _Overtime(BaseException):
 def parse_file(path: Path, options: Options) -> Parsed:
     """Parse one file for a batch: never raises; a file over the time limit is given up."""
     started = time.perf_counter()
+    name = path_text(path)
     try:
         with _time_limit(options.timeout):
             notice = parse(path, options)
-        parsed = Parsed(str(path), notice, notice.source.sha256)
+        parsed = Parsed(name, notice, notice.source.sha256)
     except InputError as exc:
-        parsed = Parsed(str(path), None, file_sha256(path, options), exc.line(str(path)))
+        parsed = Parsed(name, None, file_sha256(path, options), exc.line(name))
     except _Overtime:
-        parsed = Parsed(str(path), None, file_sha256(path, options), overtime_line(path, options))
+        parsed = Parsed(name, None, file_sha256(path, options), overtime_line(path, options))
     except Exception as exc:  # a bug must not stop the batch; it is reported like bad input
         parsed = Parsed(
-            str(path),
+            name,
             None,
             file_sha256(path, options),
-            f"{path}: internal error: {type(exc).__name__}: {exc}",
+            f"{name}: internal error: {type(exc).__name__}: {exc}",
         )
     parsed.seconds = time.perf_counter() - started
     return parsed
@@ -214,7 +225,7 @@ def overtime_line(path: Path | str, options: Options) -> str:
     return InputError(
         f"parsing took longer than {options.timeout:g} s and was stopped",
         "raise --timeout if the file is really that slow",
-    ).line(str(path))
+    ).line(path_text(path))
 
 
 @contextmanager

@@ -160,12 +160,13 @@ def ingest(
 @units_option()
 def parse(file: str, unit_files: tuple[str, ...]) -> None:
     """Print one notice as JSON (the Notice model); nothing is stored."""
+    name = api.path_text(file)
     try:
         notice = api.parse(file, api.Options(extra_registries=unit_files))
     except InputError as exc:
-        raise click.ClickException(exc.line(file)) from None
+        raise click.ClickException(exc.line(name)) from None
     except Exception as exc:  # a bug: still one line, naming the file
-        raise click.ClickException(f"{file}: internal error: {type(exc).__name__}: {exc}") from None
+        raise click.ClickException(f"{name}: internal error: {type(exc).__name__}: {exc}") from None
     click.echo(notice.model_dump_json(indent=1))
 
 

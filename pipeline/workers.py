@@ -59,7 +59,11 @@ def parse_all(files: list[Path], options: api.Options, jobs: int) -> Iterator[ap
                     workers[i] = _Worker(ctx, options)
                     line = api.overtime_line(path, options)
                     done[index] = api.Parsed(
-                        str(path), None, api.file_sha256(path, options), line, now - started
+                        api.path_text(path),
+                        None,
+                        api.file_sha256(path, options),
+                        line,
+                        now - started,
                     )
             while next_out in done:
                 yield done.pop(next_out)
@@ -81,8 +85,8 @@ def _died(path: Path, code: int | None, seconds: float, options: api.Options) ->
     line = InputError(
         f"the parser process died on this file ({how})",
         "the file is probably malformed; open and re-save it, or report it",
-    ).line(str(path))
-    return api.Parsed(str(path), None, api.file_sha256(path, options), line, seconds)
+    ).line(api.path_text(path))
+    return api.Parsed(api.path_text(path), None, api.file_sha256(path, options), line, seconds)
 
 
 def _context() -> BaseContext:

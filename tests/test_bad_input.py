@@ -3,13 +3,15 @@ names the file, the reason and what to do; nothing of a refused file reaches the
 
 The corpus is built here with real tools (python-docx's sample, reportlab, Pillow, zipfile):
 empty, random and NUL-laden bytes, files whose name lies about their format, a GBK page with
-no charset, a 50 MB text, a hostile HTML page, a notice with no plan, broken, encrypted,
-scanned and zip-bomb Word/PDF files.
+no charset, a page whose charset label lies, UTF-16 without a BOM, a 50 MB text, a hostile
+HTML page, a notice with no plan, broken, encrypted, scanned, page-less, billion-laughs and
+zip-bomb Word/PDF files, and a file name that is not UTF-8.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import subprocess
@@ -55,6 +57,10 @@ CASES = [
     Case("encrypted.pdf", None, "encrypted", needs="pdf"),
     Case("scanned.pdf", None, "no text layer", needs="pdf"),
     Case("zip-bomb.docx", None, "over the 64 MiB limit", needs="docx"),
+    Case("utf16-no-bom.txt", 43),
+    Case("gbk-labelled-utf8-pre.html", 43),
+    Case("billion-laughs.docx", None, "entities", needs="docx"),
+    Case("no-pages.pdf", None, "no pages", needs="pdf"),
 ]
 
 
@@ -89,6 +95,17 @@ def build(folder: Path) -> None:
         "encrypted.pdf": _encrypted_pdf(),
         "scanned.pdf": _scanned_pdf(),
         "zip-bomb.docx": _zip_bomb(docx),
+        # Windows "Unicode" text without its byte-order mark
+        "utf16-no-bom.txt": SEED.read_text(encoding="utf-8").encode("utf-16-le"),
+        # a page whose label lies (GB18030 bytes, utf-8 declared) and whose plan is in a <pre>
+        "gbk-labelled-utf8-pre.html": (
+            '<html><head><meta charset="utf-8"></head><body><pre>'
+            + SEED.read_text(encoding="utf-8")
+            + "</pre></body></html>"
+        ).encode("gb18030"),
+        "billion-laughs.docx": _billion_laughs(docx),
+        "no-pages.pdf": b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
     }
     assert b"charset" not in files["gbk-no-charset.html"].lower()
     for name, data in files.items():
@@ -164,6 +181,26 @@ def _zip_bomb(docx: bytes) -> bytes:
     return out.getvalue()
 
 
+def _billion_laughs(docx: bytes) -> bytes:
+    """The sample DOCX whose document.xml declares entities ten deep, ten wide (10^9 lols)."""
+    levels = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as laughs:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                body = data[data.index(b"<w:document") :]
+                cut = body.index(b"<w:body>") + len(b"<w:body>")
+                dtd = f"<?xml version='1.0'?><!DOCTYPE w:document [{''.join(levels)}]>"
+                lol = b"<w:p><w:r><w:t>&l9;</w:t></w:r></w:p>"
+                data = dtd.encode() + body[:cut] + lol + body[cut:]
+            laughs.writestr(info.filename, data)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
@@ -197,6 +234,34 @@ def test_the_hostile_page_keeps_its_plan_and_drops_its_scripts(corpus: Path) -> 
     for planted in ("脚本插入的假任务", "steal", "track(1)", "evil", "alert"):
         assert planted not in everything
     assert [s.key for s in notice.sections][:3] == ["一", "一.(一)", "一.(二)"]
+
+
+def test_a_file_name_that_is_not_utf8_is_ingested_and_shown(tmp_path: Path) -> None:
+    """Names from a Chinese zip unpacked on Linux are often GBK bytes: the file is read by its
+    real name, and printed and logged with U+FFFD for the bytes that are not UTF-8."""
+    folder = tmp_path / "unzipped"
+    folder.mkdir()
+    name = os.path.join(os.fsencode(folder), "南沙区方案.txt".encode("gbk"))
+    with open(name, "wb") as f:
+        f.write(SEED.read_bytes())
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.run(
+        [*FENGONG, "ingest", str(folder), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "\ufffd" in proc.stdout and ": 43 tasks" in proc.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        logged = con.execute("select file, status from v_ingest_log").fetchall()
+        source = con.execute("select source_path from v_notices").fetchall()
+    finally:
+        con.close()
+    assert [status for _, status in logged] == ["ingested"]
+    assert "\ufffd" in logged[0][0] and "\ufffd" in source[0][0]
 
 
 def test_limits_are_configurable() -> None:
