@@ -33,11 +33,13 @@ DATE_CN = regex.compile(rf"({_YEAR})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日")
 DATE_ISO = regex.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 
 # A deadline: (year)年(month)月底前 / (year)年底前 / (month)月底前 / 年底前 / …月…日前.
-DEADLINE = regex.compile(
+_WHEN = (
     r"(?:(?P<y>\d{4})\s*年\s*)?"
     r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日|底|末)?|(?P<ye>年?底|年末)|(?P<h>上半年|前三季度))"
-    r"\s*(?:之)?前"
 )
+DEADLINE = regex.compile(_WHEN + r"\s*(?:之)?前")
+# In a 完成时限 column or line the whole cell is the deadline: 前 may be left out (2018年底).
+_CELL_DEADLINE = regex.compile(_WHEN + r"\s*(?:(?:之)?前)?")
 
 
 def _num(text: str) -> int | None:
@@ -70,9 +72,15 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def deadline(text: str, plan_year: int | None) -> tuple[dt.date | None, str | None]:
-    """The deadline a task's text sets, with the phrase as printed."""
-    m = DEADLINE.search(unicodedata.normalize("NFKC", text))
+def deadline(
+    text: str, plan_year: int | None, *, cell: bool = False
+) -> tuple[dt.date | None, str | None]:
+    """The deadline a task's text (or, with `cell`, its deadline cell) sets, with the phrase
+    as printed."""
+    norm = unicodedata.normalize("NFKC", text)
+    m = DEADLINE.search(norm)
+    if m is None and cell and not OPEN_ENDED.search(norm):  # 每年6月 is no date
+        m = _CELL_DEADLINE.search(norm)
     if not m:
         return None, None
     year = int(m["y"]) if m["y"] else plan_year

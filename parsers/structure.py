@@ -276,7 +276,7 @@ def _tasks(
         text = "\n".join(t.lines).strip()
         # a deadline column or line wins; then the task's own words; then its clause's
         if t.deadline_cell:
-            due, due_text = deadline(t.deadline_cell, meta.year)
+            due, due_text = deadline(t.deadline_cell, meta.year, cell=True)
             due_text = due_text or t.deadline_cell.strip()
         else:
             due, due_text = deadline("\n".join([text, *t.detail]), meta.year)

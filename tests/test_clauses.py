@@ -49,6 +49,12 @@ CASES = [
         [("市政数局", "lead"), ("市司法局", "co"), ("市财政局", "co")],
     ),
     ("市政数局牵头、市司法局配合。", [("市政数局", "lead"), ("市司法局", "co")]),
+    # 负责落实 beside a lead is no work of their own: they assist the lead (GOLD-GUIDE co)
+    (
+        "区财政局牵头,全区各部门、各街道负责落实",
+        [("区财政局", "lead"), ("全区各部门", "co"), ("各街道", "co")],
+    ),
+    ("区财政局负责落实", [("区财政局", "responsible")]),
     # no 牵头: 会同 names no lead (GOLD-GUIDE), the first unit is responsible
     ("市教育局会同市财政局负责。", [("市教育局", "responsible"), ("市财政局", "co")]),
     ("各有关单位按职责分工落实。", [("各有关单位", "responsible")]),

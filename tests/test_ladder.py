@@ -67,6 +67,24 @@ def test_no_deadline(text: str) -> None:
     assert deadline(text, 2021) == (None, None)
 
 
+@pytest.mark.parametrize(
+    ("cell", "date"),
+    [
+        ("2018年底", "2018-12-31"),
+        ("2022年6月", "2022-06-30"),
+        ("6月底", "2021-06-30"),
+        ("2022年2月底前", "2022-02-28"),
+        ("每年6月", "None"),
+        ("持续推进", "None"),
+    ],
+)
+def test_a_deadline_cell_needs_no_qian(cell: str, date: str) -> None:
+    """A 完成时限 cell or line is a deadline as a whole; in running text 前 is required (到2018年底
+    实现… is a target, not a deadline)."""
+    assert str(deadline(cell, 2021, cell=True)[0]) == date
+    assert deadline("到2018年底实现全覆盖", 2021) == (None, None)
+
+
 def test_sign_dates_in_both_scripts() -> None:
     assert str(parse_date("2020年9月22日")) == "2020-09-22"
     assert str(parse_date("二〇二一年三月十五日")) == "2021-03-15"
