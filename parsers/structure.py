@@ -132,13 +132,26 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
         return candidate + 1, blocks[candidate].text.strip()
     if first_row is not None:
         return first_row, None
-    # no title line: the plan starts at the first top-level heading after the signature
+    # no title line: the plan starts at the first top-level heading after the signature, or
+    # at a table header flattened one cell per paragraph (a page that opens with its table)
     sign = max((i for i in paragraphs if metadata.is_sign_date(analysed[i])), default=-1)
-    for i in paragraphs:
+    for n, i in enumerate(paragraphs):
         lab = number(analysed[i])
-        if i > sign and lab and lab.level == 1:
+        if i > sign and ((lab and lab.level == 1) or _flat_header(texts[n : n + 8])):
             return i, None
     return len(blocks), None
+
+
+def _flat_header(texts: list[str]) -> bool:
+    """Whether texts open with a header row flattened into paragraphs: two header cells at
+    least (工作任务, 责任单位…), the lone | between scraped cells skipped."""
+    cells = [t for t in texts if t.strip() not in ("|", "｜")]
+    run = 0
+    for text in cells:
+        if not header_cells(text):
+            break
+        run += 1
+    return run >= 2
 
 
 def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:

@@ -10,7 +10,9 @@ from parsers.decode import decode
 from parsers.furniture import is_furniture
 from schemas import Provenance
 
-_PIPE_ROW = regex.compile(r"^\s*[|｜](.*)[|｜]\s*$")
+# | cell | cell |, or a row written without its first bar (cell | cell |): then two bars at
+# least, so a line with one trailing bar is not a table.
+_PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].*))[|｜]\s*$")
 _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
 
 
@@ -34,7 +36,9 @@ def parse_text(text: str) -> Document:
             if not in_table:
                 table += 1
                 in_table = True
-            cells = [Cell(c.strip(), col=i) for i, c in enumerate(regex.split(r"[|｜]", row[1]))]
+            cells = [
+                Cell(c.strip(), col=i) for i, c in enumerate(regex.split(r"[|｜]", row["cells"]))
+            ]
             blocks.append(Block("row", " | ".join(c.text for c in cells), prov, cells, table))
             continue
         in_table = False
