@@ -27,6 +27,12 @@ _CITED = regex.compile(
 )
 _PAGE_DATE = regex.compile(r"(?:发布日期|发布时间|发文日期|日期)\s*[:：]\s*(\S{8,12})")
 _SIGN_FIELD = regex.compile(r"(?:成文日期|签发日期)\s*[:：]\s*(\S{8,12})")
+# What a site prints before a title on the same line: a validity mark (失效, 已废止) and the
+# notice's own number (西政办发〔2017〕14号 北京市…的通知).
+_TITLE_PREFIX = regex.compile(
+    rf"^\s*(?:{_BRACKETS}\s*(?:已?失效|已?废止|有效)\s*{_CLOSE}\s*)?"
+    rf"(?:{DOC_NUMBER.pattern}\s+)?"
+)
 _DOC_FIELD = regex.compile(r"(?:文号|发文字号)\s*[:：]\s*(\S+?号)")
 _REMARK = regex.compile(r"[(（](?:代章|盖章|印章|章)[)）]$")
 # lazy, but never ending where another level word follows (鄞州区 is not 鄞州 + 区)
@@ -59,8 +65,13 @@ def read_meta(lines: Sequence[str], plan_title_line: str | None) -> NoticeMeta:
     """Metadata from the preamble lines (everything before the plan)."""
     meta = NoticeMeta()
     t = find_title(lines)
+    own_number = None
     if t is not None:
         meta.title = lines[t].strip()
+        prefix = _TITLE_PREFIX.match(meta.title)
+        if prefix and prefix.end() and meta.title[prefix.end() :].strip():
+            meta.title = meta.title[prefix.end() :].strip()
+            own_number = prefix[1].replace(" ", "") if prefix[1] else None
     printed = PRINTED.search(meta.title or "")
     if plan_title_line:
         meta.plan_title = plan_title_line.strip()
@@ -94,7 +105,9 @@ def read_meta(lines: Sequence[str], plan_title_line: str | None) -> NoticeMeta:
         head = meta.title.split("关于", 1)[0].strip()
         meta.issuer = head or None
 
-    # the notice's own number stands alone on a line near the top; cited ones sit in text
+    # the notice's own number stands alone on a line near the top (or before its title);
+    # cited ones sit in text
+    meta.doc_number = meta.doc_number or own_number
     for line in lines[:20]:
         m = DOC_NUMBER.fullmatch(line.strip())
         if meta.doc_number is None and m:
@@ -135,9 +148,24 @@ def _addressees(lines: Sequence[str], title_index: int | None) -> list[str]:
     for line in lines[start : start + 6]:
         norm = line.strip()
         if norm.endswith((":", "：")) and len(norm) <= 120 and "。" not in norm:
-            parts = regex.split(r"[、，,；;]", norm.rstrip(":："))
-            return [p.strip() for p in parts if p.strip()]
+            parts = [p.strip() for p in regex.split(r"[、，,；;]", norm.rstrip(":："))]
+            return _rejoin_series([p for p in parts if p])
     return []
+
+
+def _rejoin_series(parts: list[str]) -> list[str]:
+    """各县、市、区人民政府 and 区政府各委、办、局 are one addressee each: a one-character part
+    is a member of a series with its neighbours, not an addressee of its own (a part that
+    opens with 各 starts the next addressee)."""
+    out: list[str] = []
+    glue = False
+    for part in parts:
+        if out and ((glue and not part.startswith("各")) or len(part) == 1):
+            out[-1] += "、" + part
+        else:
+            out.append(part)
+        glue = len(part) == 1
+    return out
 
 
 def references(lines: Sequence[str], own: str | None) -> list[Reference]:

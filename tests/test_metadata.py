@@ -33,3 +33,27 @@ def test_plan_title_from_the_notice_title_when_not_printed_alone() -> None:
     assert m.plan_title == "番禺区2021年政务公开工作要点分工方案"
     assert m.issuer == "广州市番禺区人民政府办公室"  # from the title when nothing is signed
     assert m.sign_date is None and m.doc_number is None
+
+
+def test_a_validity_mark_and_the_own_number_before_the_title() -> None:
+    """Some sites print (失效) and the notice's number on the title's line: the number is the
+    notice's own, not a citation, and neither is part of the title."""
+    lines = [
+        "（失效）某政办发〔2019〕7号 "
+        "某市某区人民政府办公室关于印发某区2019年政务公开工作要点的通知",
+        "区政府各委、办、局，各街道办事处：",
+        "现将《某区2019年政务公开工作要点》印发给你们。",
+        "某市某区人民政府办公室",
+        "2019年4月2日",
+    ]
+    m = read_meta(lines, "某区2019年政务公开工作要点")
+    assert m.title == "某市某区人民政府办公室关于印发某区2019年政务公开工作要点的通知"
+    assert m.doc_number == "某政办发〔2019〕7号"
+    assert m.references == []
+    assert m.addressees == ["区政府各委、办、局", "各街道办事处"]
+
+
+def test_a_series_of_one_character_names_is_one_addressee() -> None:
+    m = read_meta(["某市人民政府办公室关于印发某市2022年政务公开工作要点的通知",
+                   "各县、市、区人民政府，市政府各部门："], None)  # fmt: skip
+    assert m.addressees == ["各县、市、区人民政府", "市政府各部门"]
