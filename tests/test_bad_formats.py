@@ -14,7 +14,7 @@ import pytest
 
 from tests import forms
 from tests.conftest import SAMPLES, SEED
-from tests.test_cli import run
+from tests.conftest import fengong as run
 
 SEED_DOCX = SAMPLES / "nansha-2020.docx"
 SEED_PDF = SAMPLES / "nansha-2020.pdf"

@@ -14,8 +14,6 @@ import io
 import os
 import random
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +24,8 @@ import pytest
 from parsers import Limits
 from parsers.errors import InputError
 from pipeline import Options, parse
-from tests.conftest import SAMPLES, SEED
+from tests.conftest import SAMPLES, SEED, fengong, query
 
-FENGONG = [sys.executable, "-m", "pipeline.cli"]
 READERS = {name: (Path(__file__).parent.parent / "parsers" / f"{name}.py").exists()
            for name in ("docx", "pdf")}  # fmt: skip
 
@@ -245,21 +242,12 @@ def test_a_file_name_that_is_not_utf8_is_ingested_and_shown(tmp_path: Path) -> N
     with open(name, "wb") as f:
         f.write(SEED.read_bytes())
     db = tmp_path / "w.duckdb"
-    proc = subprocess.run(
-        [*FENGONG, "ingest", str(folder), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = fengong("ingest", str(folder), "--db", str(db))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "\ufffd" in proc.stdout and ": 43 tasks" in proc.stdout
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        logged = con.execute("select file, status from v_ingest_log").fetchall()
-        source = con.execute("select source_path from v_notices").fetchall()
-    finally:
-        con.close()
+    logged = query(db, "select file, status from v_ingest_log")
+    source = query(db, "select source_path from v_notices")
     assert [status for _, status in logged] == ["ingested"]
     assert "\ufffd" in logged[0][0] and "\ufffd" in source[0][0]
 
@@ -282,12 +270,7 @@ def test_a_batch_of_the_corpus_ingests_the_good_and_refuses_the_rest(
     corpus: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "w.duckdb"
-    proc = subprocess.run(
-        [*FENGONG, "ingest", str(corpus), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = fengong("ingest", str(corpus), "--db", str(db))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error ")]

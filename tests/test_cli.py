@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED
-
-FENGONG = [sys.executable, "-m", "pipeline.cli"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*FENGONG, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+from tests.conftest import FENGONG, SEED
+from tests.conftest import fengong as run
 
 
 def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> None:

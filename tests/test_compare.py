@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from PIL import Image, ImageStat
 
 from pipeline import ingest
 from pipeline.report import char_diff
-from tests.conftest import SAMPLES, SEED
+from tests.conftest import SAMPLES, SEED, fengong
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
 CHROMIUM = shutil.which("chromium") or (
@@ -23,12 +22,6 @@ CHROMIUM = shutil.which("chromium") or (
 EVIL = (
     "做好新冠病毒<script>document.title='pwned'</script>疫苗接种\"政策\"和'接种点'<b>信息</b>发布。"
 )
-
-
-def fengong(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from pipeline.export import (
 )
 from pipeline.reading import FeedError
 from schemas.export import EXPORT_SCHEMA_VERSION
-from tests.conftest import GOLD, SEED
+from tests.conftest import GOLD, SEED, fengong
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
 
 GOLD_2020 = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
@@ -285,12 +285,7 @@ def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
     seeded: Path, tmp_path: Path
 ) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pipeline.cli", "export", "--db", str(seeded), *args],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return fengong("export", "--db", str(seeded), *args)
 
     for fmt, name in [("jsonl", "t.jsonl"), ("csv", "t.csv"), ("xlsx", "t.xlsx")]:
         proc = run("--format", fmt, "--out", str(tmp_path / name), "--unit", "区政数局")

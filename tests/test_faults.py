@@ -8,7 +8,6 @@ import datetime as dt
 import random
 import signal
 import subprocess
-import sys
 import time
 from importlib import resources
 from pathlib import Path
@@ -17,10 +16,9 @@ import duckdb
 
 from bench.variants import write
 from pipeline import ingest
-from tests.conftest import SEED
+from tests.conftest import FENGONG, SEED
 from warehouse.store import Warehouse, migrations
 
-FENGONG = [sys.executable, "-m", "pipeline.cli"]
 CHILD_TABLES = ("sections", "tasks", "clauses", "assignments", "unit_aliases", "notice_references")
 # What a notice is made of, per table: a stored notice must have exactly these rows.
 CONTENT = {

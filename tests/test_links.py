@@ -13,6 +13,7 @@ import pytest
 from bench.variants import write
 from pipeline import Options, ingest, parse
 from tests.conftest import GOLD, SAMPLES, SEED
+from tests.conftest import query as rows
 from tests.scoring import score_diff
 from warehouse import links
 from warehouse.align import TaskText, align
@@ -20,14 +21,6 @@ from warehouse.links import plan_kind, series_pairs
 from warehouse.store import Warehouse
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
-
-
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 # the alignment ------------------------------------------------------------------------------
