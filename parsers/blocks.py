@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from schemas import Provenance, SourceFormat
+from schemas import NoticeWarning, Provenance, SourceFormat
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ class Document:
 
     format: SourceFormat
     blocks: list[Block]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[NoticeWarning] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Block]:
         return iter(self.blocks)

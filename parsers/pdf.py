@@ -38,7 +38,7 @@ from parsers.blocks import Block, Cell, Document
 from parsers.errors import InputError
 from parsers.furniture import is_furniture
 from parsers.ladder import number
-from schemas import Provenance
+from schemas import NoticeWarning, Provenance
 
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 EDGE_ZONE = 0.12  # running headers/footers sit in the top and bottom 12 % of the page
@@ -122,7 +122,7 @@ def parse(data: bytes) -> Document:
             "download it again",
         )
     pages: list[_Page] = []
-    warnings: list[str] = []
+    warnings: list[NoticeWarning] = []
     empty = unreadable = 0
     with _pdfminer_errors():
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -143,14 +143,15 @@ def parse(data: bytes) -> Document:
                 empty += 1
             elif isinstance(read, str):
                 unreadable += 1
-                warnings.append(read)
+                warnings.append(NoticeWarning(kind="unreadable_text", message=read))
             else:
                 pages.append(read)
                 if read.undecodable:
-                    warnings.append(
+                    message = (
                         f"page {read.number}: {read.undecodable} character(s) with no Unicode "
                         "mapping left out"
                     )
+                    warnings.append(NoticeWarning(kind="unreadable_text", message=message))
     finally:
         pdf.close()
     if not pages:
@@ -165,7 +166,8 @@ def parse(data: bytes) -> Document:
             "this is a scan or image-only PDF; get the Word or text original",
         )
     if empty:
-        warnings.append(f"{empty} page(s) with no text layer (scanned?) were skipped")
+        message = f"{empty} page(s) with no text layer (scanned?) were skipped"
+        warnings.append(NoticeWarning(kind="reader", message=message))
     blocks = _assemble(pages)
     if not blocks:
         raise InputError("no text layer: OCR is not built in", "only page furniture has text")

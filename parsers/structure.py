@@ -31,6 +31,7 @@ from schemas import (
     Clause,
     Notice,
     NoticeMeta,
+    NoticeWarning,
     Source,
     Task,
     Unit,
@@ -83,7 +84,9 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
             walker.paragraph(block.text, a, block.provenance)
     plan = walker.plan
     if not plan.tasks:
-        plan.warnings.append("no plan table or numbered task list was found")
+        plan.warnings.append(
+            NoticeWarning(kind="structure", message="no plan table or numbered task list found")
+        )
 
     # every document the notice cites, in the preamble or in a task
     meta.references = metadata.references([b.text for b in blocks], meta.doc_number)

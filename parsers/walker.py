@@ -20,6 +20,7 @@ from parsers.ladder import Label, int_to_cn, number
 from parsers.lexicon import Marker, default_lexicon
 from parsers.units import Registry
 from schemas import (
+    NoticeWarning,
     Provenance,
     Section,
 )
@@ -120,7 +121,7 @@ class Plan:
     sections: list[Section] = field(default_factory=list)
     tasks: list[PlanTask] = field(default_factory=list)
     clauses: list[RawClause] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[NoticeWarning] = field(default_factory=list)
 
 
 class Walker:
@@ -173,7 +174,11 @@ class Walker:
             self._enter(label.level, key)  # a section cell repeated on each row: still in it
             return
         if same is not None:  # a numbering slip in the notice: keep both, keys unique
-            self.plan.warnings.append(f"section {key} appears twice")
+            self.plan.warnings.append(
+                NoticeWarning(
+                    kind="structure", message=f"section {key} appears twice", provenance=prov
+                )
+            )
             taken = {s.key for s in self.plan.sections}
             key = next(f"{key}-{n}" for n in range(2, 10_000) if f"{key}-{n}" not in taken)
         self._enter(label.level, key)

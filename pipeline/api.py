@@ -42,6 +42,8 @@ class Options:
     # worker processes that parse a batch (the caller alone writes); None: one per CPU;
     # 0: parse in this process. Small batches are parsed in this process anyway.
     jobs: int | None = None
+    # a file whose notice carries warnings fails instead of being stored
+    strict: bool = False
 
 
 @dataclass
@@ -51,6 +53,7 @@ class FileResult:
     notice_id: str | None = None
     tasks: int = 0
     assignments: int = 0
+    warnings: int = 0
     error: str | None = None
     seconds: float = 0.0
 
@@ -150,7 +153,7 @@ def ingest(
         # it saves (51 → 38 ms a notice), and the cores are the parser workers'.
         wh.sql("SET threads = 1")
         for parsed in _parse_all(files, options):
-            result = _write(wh, parsed)
+            result = _write(wh, parsed, options.strict)
             report.results.append(result)
             if on_result:
                 on_result(result)
@@ -258,11 +261,24 @@ def file_sha256(path: Path, options: Options) -> str | None:
     return None
 
 
-def _write(wh: Warehouse, parsed: Parsed) -> FileResult:
+def strict_line(path: str, notice: Notice) -> str:
+    """The refusal of a notice with warnings under --strict: how many, and the first."""
+    first = notice.warnings[0]
+    where = f" (task {first.task_key})" if first.task_key else ""
+    return (
+        f"{path}: {len(notice.warnings)} warning(s) under --strict, first: {first.kind}{where}: "
+        f"{first.message} (see `fengong parse` for all; drop --strict to store it anyway)"
+    )
+
+
+def _write(wh: Warehouse, parsed: Parsed, strict: bool = False) -> FileResult:
     from warehouse.store import Logged
 
     started = time.perf_counter()
     notice = parsed.notice
+    if notice is not None and strict and notice.warnings:
+        parsed = Parsed(parsed.path, None, parsed.sha256, strict_line(parsed.path, notice))
+        notice = None
     if notice is not None:
         try:
             # the notice and its ingest_log row are one transaction
@@ -273,6 +289,7 @@ def _write(wh: Warehouse, parsed: Parsed) -> FileResult:
                 notice.notice_id,
                 len(notice.tasks),
                 sum(len(t.assignments) for t in notice.tasks),
+                len(notice.warnings),
                 seconds=parsed.seconds + time.perf_counter() - started,
             )
         except Exception as exc:  # e.g. a constraint the model let through: report, go on

@@ -87,6 +87,11 @@ def main() -> None:
     default=None,
     help="Worker processes parsing a batch [default: one per CPU; 0: none].",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail a file whose reading carries warnings (v_warnings) instead of storing it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only the summary and errors.")
 def ingest(
     paths: tuple[str, ...],
@@ -98,6 +103,7 @@ def ingest(
     max_unpacked_mb: int,
     timeout: float,
     jobs: int | None,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Parse notices (files or folders) and store them in the warehouse.
@@ -114,6 +120,7 @@ def ingest(
         ),
         timeout=timeout or None,
         jobs=jobs,
+        strict=strict,
     )
     files = list(api.iter_files(paths))
     progress = Progress(
@@ -132,7 +139,8 @@ def ingest(
             err.print(f"[red]error[/red] {r.error}", highlight=False)
         elif not quiet:
             out.print(
-                f"{r.status:<9} {r.path}: {r.tasks} tasks, {r.assignments} assignments "
+                f"{r.status:<9} {r.path}: {r.tasks} tasks, {r.assignments} assignments, "
+                f"{r.warnings} warning{'' if r.warnings == 1 else 's'} "
                 f"({r.seconds * 1000:.0f} ms)",
                 highlight=False,
             )

@@ -7,6 +7,7 @@ from schemas.notice import (
     Clause,
     Notice,
     NoticeMeta,
+    NoticeWarning,
     Provenance,
     Reference,
     Role,
@@ -15,6 +16,7 @@ from schemas.notice import (
     SourceFormat,
     Task,
     Unit,
+    WarningKind,
 )
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "Clause",
     "Notice",
     "NoticeMeta",
+    "NoticeWarning",
     "Provenance",
     "Reference",
     "Role",
@@ -32,4 +35,5 @@ __all__ = [
     "SourceFormat",
     "Task",
     "Unit",
+    "WarningKind",
 ]

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_NAME: Literal["fengong.Notice"] = "fengong.Notice"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 Role = Literal["lead", "co", "responsible", "coordinator", "implementer", "support"]
 SourceFormat = Literal["text", "html", "docx", "pdf", "doc"]
@@ -105,6 +105,28 @@ class Task(Model):
     provenance: Provenance
 
 
+WarningKind = Literal[
+    "clause_unread",  # a responsibility text in which no unit could be read
+    "row_misfit",  # a table row whose cells do not fit its header
+    "column_shift",  # cells moved to other columns to fit the header
+    "task_unassigned",  # a task left without units in a plan whose other tasks have them
+    "unreadable_text",  # text the source does not map to characters ((cid:N), mojibake)
+    "encoding",  # bytes that had to be replaced or re-decoded
+    "structure",  # numbering that does not hold together (a section printed twice…)
+    "reader",  # what a reader left out or could not rebuild (pages, tables, changes)
+]
+
+
+class NoticeWarning(Model):
+    """Something the parser could not place with certainty. Stored in `v_warnings`; a file
+    with warnings fails under `ingest --strict`."""
+
+    kind: WarningKind
+    message: str = Field(description="one line, in English, naming what was found")
+    task_key: str | None = Field(default=None, description="the task it concerns, if any")
+    provenance: Provenance | None = None
+
+
 class Unit(Model):
     name: str
     aliases: list[str] = Field(default_factory=list)
@@ -122,4 +144,4 @@ class Notice(Model):
     tasks: list[Task]
     clauses: list[Clause]
     units: list[Unit]
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[NoticeWarning] = Field(default_factory=list)

@@ -51,7 +51,7 @@ def check(notice: Notice) -> None:
     """The invariants every notice must keep, whatever its input."""
     section_keys = [s.key for s in notice.sections]
     assert len(section_keys) == len(set(section_keys)) or any(
-        "appears twice" in w for w in notice.warnings
+        "appears twice" in w.message for w in notice.warnings
     )
     task_keys = [t.key for t in notice.tasks]
     assert len(task_keys) == len(set(task_keys)), "task keys are the warehouse's primary key"

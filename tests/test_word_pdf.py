@@ -299,4 +299,6 @@ def test_pdf_leaves_out_glyphs_with_no_unicode_and_says_so() -> None:
     pdf.save()
     doc = pdf_reader.parse(buf.getvalue())
     assert [b.text for b in doc.blocks] == ["关于印发某区2021年政务公开工作要点分工方案的通知"]
-    assert doc.warnings == ["page 1: 3 character(s) with no Unicode mapping left out"]
+    assert [w.message for w in doc.warnings] == [
+        "page 1: 3 character(s) with no Unicode mapping left out"
+    ]

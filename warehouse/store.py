@@ -22,7 +22,15 @@ from schemas import Notice
 from warehouse import bulk, changes, links
 
 StoreStatus = Literal["ingested", "replaced", "unchanged"]
-_TABLES = ("sections", "tasks", "clauses", "assignments", "unit_aliases", "notice_references")
+_TABLES = (
+    "sections",
+    "tasks",
+    "clauses",
+    "assignments",
+    "unit_aliases",
+    "notice_references",
+    "warnings",
+)
 
 
 class WarehouseError(Exception):
@@ -236,7 +244,7 @@ class Warehouse:
                 n.source.format,
                 n.source.size,
                 n.version,
-                n.warnings,
+                [w.message for w in n.warnings],
                 n.preamble,
                 at,
             ],
@@ -304,6 +312,20 @@ class Warehouse:
         )
         self._many(
             "notice_references", [[n.notice_id, r.doc_number, r.title] for r in m.references]
+        )
+        self._many(
+            "warnings",
+            [
+                [
+                    n.notice_id,
+                    i,
+                    w.task_key,
+                    w.kind,
+                    w.message,
+                    _prov(w.provenance) if w.provenance else None,
+                ]
+                for i, w in enumerate(n.warnings)
+            ],
         )
 
     def _many(self, table: str, rows: list[list[Any]]) -> None:

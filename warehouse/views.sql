@@ -31,6 +31,12 @@ SELECT name AS org, coalesce(list(DISTINCT alias ORDER BY alias) FILTER (WHERE a
 FROM unit_aliases
 GROUP BY name;
 
+-- What the parser could not place with certainty (migration 004), in the notice's order.
+CREATE OR REPLACE VIEW v_warnings AS
+SELECT notice_id, task_key, kind, message, provenance
+FROM warnings
+ORDER BY notice_id, ord;
+
 CREATE OR REPLACE VIEW v_ingest_log AS
 SELECT file, sha256, notice_id, status, error, seconds, logged_at
 FROM ingest_log;
