@@ -11,7 +11,7 @@ import duckdb
 
 from parsers.units import load_registry
 from warehouse import feeds
-from warehouse.store import Warehouse, WarehouseError, migrations
+from warehouse.store import Warehouse, WarehouseError
 
 
 class FeedError(Exception):
@@ -31,12 +31,12 @@ def reading(db: str | Path | Warehouse) -> Iterator[Warehouse]:
     wh = Warehouse.open(db, read_only=True)
     try:
         try:
-            version = wh.schema_version()
+            missing = wh.missing_migrations()
         except duckdb.Error:
             raise FeedError(
                 f"{db}: a DuckDB file but not a fengong warehouse (no schema_migrations)"
             ) from None
-        if version < migrations()[-1].version:
+        if missing:
             wh.close()
             Warehouse.open(db).close()  # applies the missing migrations
             wh = Warehouse.open(db, read_only=True)

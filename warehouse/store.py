@@ -150,6 +150,13 @@ class Warehouse:
             raise
         return applied
 
+    def missing_migrations(self) -> list[int]:
+        """The versions of this fengong's migrations that the file has not applied (a test
+        or an old tool may have applied a later one without an earlier one)."""
+        rows = self.con.execute("SELECT version FROM schema_migrations").fetchall()
+        done = {row[0] for row in rows}
+        return [m.version for m in migrations() if m.version not in done]
+
     def schema_version(self) -> int:
         # fetchall: a result left half-read makes DuckDB refuse the connection's next query
         (row,) = self.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
