@@ -111,6 +111,14 @@ def parse(path: str | Path, options: Options | None = None) -> Notice:
     )
     notice = build_notice(doc, source, StructureOptions(options.extra_registries))
     if not notice.tasks:
+        unread = sum(1 for w in doc.warnings if w.kind == "unreadable_text")
+        if unread:  # the plan may be in what could not be read: say so, not "attachment?"
+            raise InputError(
+                "no plan found: no numbered task list or plan table in the text that could be "
+                f"read; the text is partly unreadable ({unread} line(s) or page(s) in fonts "
+                "with no Unicode map, (cid:N))",
+                "get the Word original, or a PDF exported with Unicode fonts",
+            )
         raise InputError(
             "no plan found: no numbered task list or plan table",
             "is this the notice's attachment rather than the notice page?",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,7 @@ def frame_docx(path: Path) -> Path:
         ):
             cell.text = text
     doc.add_paragraph("（此件公开发布）")
-    doc.save(path)
+    doc.save(str(path))
     return path
 
 
@@ -254,5 +255,64 @@ def tracked_docx(path: Path) -> Path:
             for t in run.iter(f"{W}t"):
                 t.tag = f"{W}delText"
     gone._tr.get_or_add_trPr().append(_change("del", n=next(changes)))
-    doc.save(path)
+    doc.save(str(path))
+    return path
+
+
+# --- PDF through LibreOffice --------------------------------------------------------------------
+
+BODY_FONT = "Noto Serif CJK SC"
+UNMAPPED_FONT = "Noto Sans CJK SC"  # bold: a font object of its own in the PDF
+UNMAPPED_LINE = "请各牵头单位明确专人负责，按季度报送工作进展情况。"
+
+
+def _east_asia(owner: Any, font: str) -> None:
+    """Set the Chinese font of a run or a style (python-docx sets only the Latin ones)."""
+    owner.font.name = font
+    owner.element.get_or_add_rPr().get_or_add_rFonts().set(f"{W}eastAsia", font)
+
+
+def cid_body_pdf(path: Path) -> Path:
+    """The notice laid out by LibreOffice (as the cid-headings case file was), its text in
+    Noto Serif CJK but one body paragraph, `UNMAPPED_LINE`, in Noto Sans CJK Bold; that font's
+    ToUnicode map is then blanked out of the file in place (byte offsets kept), so its glyphs
+    read as (cid:N). Needs soffice and the Noto CJK fonts."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from tests import forms
+
+    notice = linjiang()
+    doc = Document()
+    _east_asia(doc.styles["Normal"], BODY_FONT)
+    _front(doc, notice)
+    unmapped = doc.paragraphs[4].insert_paragraph_before()  # after the preamble
+    run = unmapped.add_run("\u3000\u3000" + UNMAPPED_LINE)
+    run.bold = True
+    _east_asia(run, UNMAPPED_FONT)
+    doc.add_paragraph(notice.plan_title).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table = doc.add_table(rows=1, cols=len(HEADER))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = text
+    for row in notice.rows:
+        cells = table.add_row().cells
+        if row.kind != "task":
+            cells[0].merge(cells[-1]).text = row.heading
+            continue
+        for cell, text in zip(cells, [row.label, row.text, row.lead, row.co, row.due], strict=True):
+            cell.text = text
+    source = path.with_suffix(".docx")
+    doc.save(str(source))
+    pdf = forms.convert(source, "pdf", path.parent)
+    data = pdf.read_bytes()
+    fonts = list(re.finditer(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJK[^/\s]*", data))
+    assert fonts, "LibreOffice did not embed Noto Sans CJK"
+    for font in fonts:
+        start = data.rfind(b"obj", 0, font.start())
+        end = data.find(b"endobj", font.end())
+        head = data[start:end]
+        blanked = re.sub(rb"/ToUnicode\s*\d+\s+\d+\s+R", lambda m: b" " * len(m[0]), head)
+        data = data[:start] + blanked + data[end:]
+    path.write_bytes(data)
     return path
