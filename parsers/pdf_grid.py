@@ -46,6 +46,8 @@ class PCell:
 
 @dataclass(slots=True)
 class PRow:
+    """A grid row of a table: its cells left to right, its top and bottom (points)."""
+
     cells: list[tuple[PCell, bool]]  # (cell, origin): origin False below a merge's first row
     top: float
     bottom: float
@@ -58,6 +60,8 @@ class PRow:
 
 @dataclass(slots=True)
 class PTable:
+    """A table as found on one page: its box, its grid's x positions, its rows."""
+
     page: int
     bbox: Bbox
     columns: list[float]  # grid x positions, left to right
@@ -74,7 +78,7 @@ def row_label(text: str) -> int | None:
 
 
 class Grid:
-    """A pdfplumber table's cells on the grid their edges make."""
+    """A pdfplumber table's cells (boxes: x0, top, x1, bottom) on the grid their edges make."""
 
     def __init__(self, cells: list[Bbox]) -> None:
         self.cells = list(cells)

@@ -35,6 +35,8 @@ _TERMINAL = tuple("。；;！!？?")
 
 @dataclass(slots=True)
 class Page:
+    """What one page yields: its lines outside tables and its tables (points, top-down)."""
+
     number: int
     width: float
     height: float

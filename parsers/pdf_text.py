@@ -144,6 +144,7 @@ def paragraphs(page_lines: list[Line], body: float, table_edges: list[float]) ->
 
 
 def paragraph_block(para: list[Line], page: int) -> Block:
+    """A paragraph's lines as one paragraph block, with its page and box as provenance."""
     text = para[0].text
     for line in para[1:]:
         text = join(text, line.text)
@@ -152,4 +153,5 @@ def paragraph_block(para: list[Line], page: int) -> Block:
 
 
 def rounded(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A box (x0, top, x1, bottom, points) to a tenth of a point, for provenance."""
     return (round(bbox[0], 1), round(bbox[1], 1), round(bbox[2], 1), round(bbox[3], 1))

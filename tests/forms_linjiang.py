@@ -266,6 +266,17 @@ UNMAPPED_FONT = "Noto Sans CJK SC"  # bold: a font object of its own in the PDF
 UNMAPPED_LINE = "请各牵头单位明确专人负责，按季度报送工作进展情况。"
 
 
+def has_cjk_fonts() -> bool:
+    """Are the Noto CJK fonts (fonts-noto-cjk) there for LibreOffice to embed?"""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return UNMAPPED_FONT in listed.stdout and BODY_FONT in listed.stdout
+
+
 def _east_asia(owner: Any, font: str) -> None:
     """Set the Chinese font of a run or a style (python-docx sets only the Latin ones)."""
     owner.font.name = font

@@ -218,7 +218,10 @@ def test_pdf_rows_without_rules_or_numbers_are_refused(tmp_path: Path, db: Path)
     assert [r.status for r in report.results] == ["failed"]
 
 
-@pytest.mark.skipif(forms.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(
+    forms.soffice() is None or not forms_linjiang.has_cjk_fonts(),
+    reason="LibreOffice (soffice) and fonts-noto-cjk are needed to lay the notice out",
+)
 def test_pdf_unreadable_body_line_is_left_out_with_a_warning(tmp_path: Path, db: Path) -> None:
     """One body paragraph in a font whose Unicode map was taken out: the notice is read whole
     but for that line, and a warning names it."""
