@@ -9,7 +9,8 @@ read.
 
 Tables: a table of one row and one cell is a frame drawn round its content (offices lay out
 attachments that way), not a table of its own: its paragraphs and tables are read as if they
-stood in the body. A table inside a cell of a real table is read as that cell's text.
+stood in the body; so is a one-column table whose cells hold tables. A table inside a cell of
+a real table is read as that cell's text.
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ class _Reader:
                 self.paragraphs += 1
                 for line in _lines(item):
                     self.blocks.append(Block("paragraph", line, Provenance(paragraph=index)))
-            elif (inner := _frame(item)) is not None:
-                self.body(inner)  # a one-cell frame: its content stands in the body
+            elif (frame := _frame(item)) is not None:
+                for cell in frame:  # a frame: its content stands in the body
+                    self.body(cell)
             else:
                 self.table(item)
 
@@ -135,10 +137,10 @@ class _Reader:
         pending = ""
         for el in _content(parent):
             if el.tag == f"{W}p":
-                text = pending + self.paragraph_text(el)
-                if mark_removed(el):
-                    pending = text
+                if mark_removed(el):  # joins the next paragraph, which keeps its own number
+                    pending += self.visible.text(el)
                     continue
+                text = pending + self.paragraph_text(el)
                 pending = ""
                 yield text
             else:
@@ -204,14 +206,18 @@ def _lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _frame(tbl: etree._Element) -> etree._Element | None:
-    """The one cell of a table of one row and one cell (a frame round its content), else
-    None. A frame whose cell holds no table is a box round paragraphs: read as paragraphs."""
+def _frame(tbl: etree._Element) -> list[etree._Element] | None:
+    """The cells of a frame drawn round content, else None: a table of one cell (a box round
+    paragraphs is read as paragraphs), or of one column whose cells hold a table (the plan
+    table under a title row, a layout table stacking blocks)."""
     rows = list(_rows(tbl))
-    if len(rows) != 1:
+    cells = [list(_cells(tr)) for tr in rows]
+    if not rows or any(len(row) != 1 for row in cells):
         return None
-    cells = list(_cells(rows[0]))
-    return cells[0] if len(cells) == 1 else None
+    column = [row[0] for row in cells]
+    if len(column) == 1 or any(next(_children(tc, f"{W}tbl"), None) is not None for tc in column):
+        return column
+    return None
 
 
 _WRAPPERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")

@@ -1,16 +1,18 @@
 """What a PDF page really draws: its layout read with the clipping path kept, and the ruling
 lines a viewer shows, as the edges pdfplumber builds table grids from.
 
-pdfminer, under pdfplumber, ignores clipping paths (`W`, `W*`) and starts the line width at 0
-where the PDF Reference starts it at 1.0 (8.4.1); `layout(page)` reads the page with an
-interpreter that keeps the clip as a box and paints no path that lies wholly outside it, and
-starts the width at 1.0, so that an explicit `0 w` can be told apart.
+pdfminer, under pdfplumber, ignores clipping paths (`W`, `W*`) and the `gs` operator, and
+starts the line width at 0 where the PDF Reference starts it at 1.0 (8.4.1); `layout(page)`
+reads the page with an interpreter that keeps the clip as a box and paints no path that lies
+wholly outside it or is fully transparent (`gs` with CA/ca 0), takes a line width set by `gs`
+(LW), and starts the width at 1.0, so that an explicit `0 w` can be told apart.
 
 `rules(page)` turns the page's lines, rectangles and curves into horizontal and vertical edges:
 
 - only what shows: not a white stroke or fill (gray 1, RGB 1 1 1, CMYK 0 0 0 0), not a path
-  outside the clip, not a filled rectangle of no area; a stroke of zero width (a device
-  hairline) is left out when the page draws its other rules wider — a stray line, not a rule;
+  outside the clip or fully transparent, not a filled rectangle of no area; a stroke of zero
+  width (a device hairline) is left out when the page draws its other rules wider: a stray
+  line, not a rule;
 - read as displayed: a page stored rotated (/Rotate) with its content drawn turned comes out of
   pdfminer upright but with rounding residue (a horizontal rule 6e-14 pt high, which
   pdfplumber takes for a vertical one): orientation is decided with a tolerance;
@@ -23,10 +25,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import literal_name
 from pdfminer.utils import Matrix, apply_matrix_pt
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
@@ -49,34 +53,64 @@ def layout(page: Any) -> None:
     page._layout = device.get_result()
 
 
+@dataclass(slots=True)
+class _Seen:
+    """What pdfminer's graphics state leaves out: the clip, and the alpha that `gs` sets."""
+
+    clip: Box | None = None
+    stroke_alpha: float = 1.0
+    fill_alpha: float = 1.0
+
+
 class _Interpreter(PDFPageInterpreter):
     """pdfminer's interpreter with the clipping path kept as a device-space box (the bounding
-    box of the clip paths intersected; exact for the rectangles that clip tables)."""
+    box of the clip paths intersected; exact for the rectangles that clip tables) and the
+    `gs` operator read for what makes a path unseen or thin: stroke and fill alpha (CA, ca),
+    line width (LW)."""
 
-    inherited_clip: Box | None = None
+    inherited: _Seen | None = None
 
     def init_state(self, ctm: Matrix) -> None:
         super().init_state(ctm)
         self.graphicstate.linewidth = 1.0  # the PDF Reference's initial value
-        self.clip: Box | None = self.inherited_clip
-        self.clips: list[Box | None] = []
+        self.seen = replace(self.inherited) if self.inherited else _Seen()
+        self.saved: list[_Seen] = []
         self.clipping = False
 
     def dup(self) -> PDFPageInterpreter:
         """A form XObject's interpreter: its content is clipped by the clip in force."""
         other = super().dup()
         assert isinstance(other, _Interpreter)
-        other.inherited_clip = self.clip
+        other.inherited = replace(self.seen)
         return other
 
     def do_q(self) -> None:
         super().do_q()
-        self.clips.append(self.clip)
+        self.saved.append(replace(self.seen))
 
     def do_Q(self) -> None:
-        if self.gstack:
-            self.clip = self.clips.pop() if self.clips else None
+        if self.gstack and self.saved:
+            self.seen = self.saved.pop()
         super().do_Q()
+
+    def do_gs(self, name: object) -> None:
+        states = self.resources.get("ExtGState") if isinstance(self.resources, dict) else None
+        try:
+            params = resolve1(resolve1(states)[literal_name(name)])
+        except (KeyError, TypeError, AttributeError):
+            return
+        if not isinstance(params, dict):
+            return
+        for key, value in params.items():
+            value = resolve1(value)
+            if not isinstance(value, int | float):
+                continue
+            if key == "CA":
+                self.seen.stroke_alpha = float(value)
+            elif key == "ca":
+                self.seen.fill_alpha = float(value)
+            elif key == "LW":
+                self.graphicstate.linewidth = float(value)
 
     def do_W(self) -> None:
         self.clipping = True
@@ -84,37 +118,42 @@ class _Interpreter(PDFPageInterpreter):
     def do_W_a(self) -> None:
         self.clipping = True
 
-    def _paint(self, paint: Callable[[], None]) -> None:
+    def _paint(self, paint: Callable[[], None], stroke: bool = False, fill: bool = False) -> None:
         box = _path_box(self.curpath, self.ctm)
-        if box is not None and self.clip is not None and not _overlap(box, self.clip):
-            self.curpath = []  # wholly outside the clip: nothing of it shows
+        clip = self.seen.clip
+        unseen = (not stroke or self.seen.stroke_alpha <= 0) and (
+            not fill or self.seen.fill_alpha <= 0
+        )
+        outside = box is not None and clip is not None and not _overlap(box, clip)
+        if ((stroke or fill) and unseen) or outside:
+            self.curpath = []  # transparent, or wholly outside the clip: nothing shows
         else:
             paint()
         if self.clipping:  # the clip applies to what is painted after this operator
             self.clipping = False
             if box is not None:
-                self.clip = box if self.clip is None else _intersect(box, self.clip)
+                self.seen.clip = box if clip is None else _intersect(box, clip)
 
     def do_n(self) -> None:
         self._paint(super().do_n)
 
     def do_S(self) -> None:
-        self._paint(super().do_S)
+        self._paint(super().do_S, stroke=True)
 
     def do_f(self) -> None:
-        self._paint(super().do_f)
+        self._paint(super().do_f, fill=True)
 
     def do_F(self) -> None:
-        self._paint(super().do_f)  # pdfminer leaves the obsolete F undone; it is f
+        self._paint(super().do_f, fill=True)  # pdfminer leaves the obsolete F undone; it is f
 
     def do_f_a(self) -> None:
-        self._paint(super().do_f_a)
+        self._paint(super().do_f_a, fill=True)
 
     def do_B(self) -> None:
-        self._paint(super().do_B)
+        self._paint(super().do_B, stroke=True, fill=True)
 
     def do_B_a(self) -> None:
-        self._paint(super().do_B_a)
+        self._paint(super().do_B_a, stroke=True, fill=True)
 
 
 def _path_box(path: list[Any], ctm: Matrix) -> Box | None:

@@ -185,19 +185,22 @@ def _full_width(row: PRow) -> bool:
 
 def _cut_row(last: PRow, first: PRow) -> bool:
     """Is `first` (top of a page) the rest of `last` (bottom of the page before), cut by the
-    page break? It starts no numbered item in any cell. Then: a row left open at the page
-    edge (no rule under `last` or over `first`) goes on; else its filled cells must go on
-    from text that stopped mid-sentence, or from a numbered task (a task is followed by the
-    next number, so an unnumbered line under one is more of it, even after a 。)."""
+    page break? Its first column starts no new number. Then: a row left open at the page edge
+    (no rule under `last` or over `first`) goes on; else no filled cell starts a numbered item
+    and each goes on from text that stopped mid-sentence, or from a numbered task (a task is
+    followed by the next number, so an unnumbered line under one is more of it, even after
+    a 。)."""
     if _full_width(first) or _full_width(last):
         return False
     above = {c.col: c for c, o in last.cells if o}
     filled = [c for c, o in first.cells if o and c.text]
-    if not filled or any(row_label(c.text) is not None for c in filled):
-        return False
+    first_col = min(c.col for c, _ in last.cells)
+    if not filled or any(c.col == first_col and row_label(c.text) for c in filled):
+        return False  # a new number in the first column starts a new row
     if last.open_bottom or first.open_top:
         return True
-    first_col = min(c.col for c, _ in last.cells)
+    if any(row_label(c.text) is not None for c in filled):
+        return False
     lead = above.get(first_col)
     under_task = lead is not None and (row_label(lead.text) or 0) >= 3
     for cell in filled:

@@ -6,9 +6,9 @@ deadline), as samples/build_forms.py builds the seed's forms from its gold. Word
 with python-docx (tracked changes and hidden text written as the OOXML Word writes); PDF files
 with reportlab (`tests/forms_linjiang_pdf.py`).
 
-- `frame_docx`: the plan title and the plan table inside a frame inside a frame (two nested
-  1×1 tables), the table laid out `工作任务 | 牵头单位 | 配合单位 | 完成时限` with the task number
-  in the task cell;
+- `frame_docx`: a one-column layout table, the plan title in its first cell and in its second
+  a 1×1 frame holding the plan table, laid out `工作任务 | 牵头单位 | 配合单位 | 完成时限` with
+  the task number in the task cell;
 - `tracked_docx`: the plan table saved with tracked changes — a deleted row, an inserted row,
   a unit moved from one cell to another, deleted and inserted characters in a deadline, a cell
   paragraph whose mark was deleted (it joins the next) — and hidden text through a character
@@ -160,12 +160,12 @@ def frame_docx(path: Path) -> Path:
     notice = linjiang()
     doc = Document()
     _front(doc, notice)
-    outer = doc.add_table(rows=1, cols=1)
+    outer = doc.add_table(rows=2, cols=1)  # a layout column: the title, then the table
     outer.style = doc.styles["Table Grid"]
-    frame = outer.cell(0, 0)
-    frame.paragraphs[0].text = notice.plan_title
-    frame.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    inner = frame.add_table(rows=1, cols=1).cell(0, 0)  # a frame inside the frame
+    title = outer.cell(0, 0).paragraphs[0]
+    title.text = notice.plan_title
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    inner = outer.cell(1, 0).add_table(rows=1, cols=1).cell(0, 0)  # a frame in the frame
     header = ["工作任务", "牵头单位", "配合单位", "完成时限"]
     table = inner.add_table(rows=1 + len(notice.rows), cols=len(header))
     table.style = doc.styles["Table Grid"]

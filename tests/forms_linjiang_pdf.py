@@ -6,9 +6,9 @@ exactly which rules a viewer sees:
 
 - `rotated_pdf`: the plan on a page stored with /Rotate 270 and its content drawn turned, so a
   viewer shows it upright in landscape; the task number in the task cell, no 序号 column;
-- `hidden_rule_pdf`: rules no viewer shows drawn through five task rows — CMYK white,
-  DeviceGray white, a white filled bar, a 0-width stroke among 0.6 pt rules, and a black rule
-  drawn wholly outside the clipping path;
+- `hidden_rule_pdf`: rules no viewer shows drawn through the six task rows — CMYK white,
+  DeviceGray white, a white filled bar, a 0-width stroke among 0.6 pt rules, a black rule
+  drawn wholly outside the clipping path, a black rule with a stroke alpha of 0;
 - `light_rule_pdf`: a pale but visible rule through one task's text cell (the reader cannot
   know it should not be there: the row under it, with no number and no units, is joined back);
 - `pagebreak_pdf`: the page break cuts task 2 inside its 配合单位 cell (the other cells end on
@@ -238,6 +238,10 @@ def hidden_rule_pdf(path: Path) -> Path:
     clip.rect(MARGIN, 10, 100, 20)
     c.clipPath(clip, stroke=0, fill=0)
     c.line(x0, ys[4], x1, ys[4])
+    c.restoreState()
+    c.saveState()
+    c.setStrokeAlpha(0)  # a black rule, fully transparent (an ExtGState with CA 0)
+    c.line(x0, ys[5], x1, ys[5])
     c.restoreState()
     c.showPage()
     c.save()

@@ -5,6 +5,7 @@ hand-made gold."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,6 +107,41 @@ def test_docx_tracked_changes_accepted_and_hidden_text_left_out() -> None:
     ]
 
 
+def test_docx_deleted_list_item_is_not_counted() -> None:
+    """A numbered paragraph deleted whole with tracked changes (its runs and its mark): Word
+    shows the list as if it had never been there, so the next item is 2., not 3."""
+    from docx import Document
+
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    absn = forms_linjiang._el("abstractNum", abstractNumId="77")
+    lvl = forms_linjiang._el("lvl", ilvl="0")
+    for tag, value in (("start", "1"), ("numFmt", "decimal"), ("lvlText", "%1.")):
+        lvl.append(forms_linjiang._el(tag, val=value))
+    absn.append(lvl)
+    numbering.find(f"{forms_linjiang.W}num").addprevious(absn)
+    num = forms_linjiang._el("num", numId="77")
+    num.append(forms_linjiang._el("abstractNumId", val="77"))
+    numbering.append(num)
+    for text in ("做好甲项工作。", "做好乙项工作。", "做好丙项工作。"):
+        p = doc.add_paragraph()
+        numpr = forms_linjiang._el("numPr")
+        numpr.append(forms_linjiang._el("ilvl", val="0"))
+        numpr.append(forms_linjiang._el("numId", val="77"))
+        p._p.get_or_add_pPr().append(numpr)
+        if text.startswith("做好乙"):
+            p._p.append(forms_linjiang._change("del", forms_linjiang._run(text), n=1))
+            rpr = forms_linjiang._el("rPr")
+            rpr.append(forms_linjiang._change("del", n=2))
+            p._p.get_or_add_pPr().append(rpr)
+        else:
+            p.add_run(text)
+    buf = io.BytesIO()
+    doc.save(buf)
+    blocks = docx_reader.parse(buf.getvalue()).blocks
+    assert [b.text for b in blocks] == ["1.做好甲项工作。", "2.做好丙项工作。"]
+
+
 def test_docx_built_with_tracked_rows_styles_and_marks(built: Path) -> None:
     """Rows deleted with tracked changes are gone, inserted rows stay; a unit moved between
     cells is read at its new place only; hidden text through a character or a paragraph style
@@ -191,7 +227,7 @@ def test_unreadable_headings_refused_saying_so_when_no_plan_is_left(db: Path) ->
 
 def test_pdf_invisible_rules_are_not_rules(built: Path) -> None:
     """White in CMYK and in gray, a white bar, a 0-width stroke among real rules, a rule
-    outside the clip: none cuts a row, and nothing needed joining."""
+    outside the clip, a transparent rule: none cuts a row, and nothing needed joining."""
     doc = pdf_reader.parse((built / "hidden-rules.pdf").read_bytes())
     rows = [b for b in doc.blocks if b.kind == "row"]
     assert len(rows) == 1 + HEADINGS + 6
