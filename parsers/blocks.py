@@ -40,6 +40,9 @@ class Document:
     format: SourceFormat
     blocks: list[Block]
     warnings: list[NoticeWarning] = field(default_factory=list)
+    # What a web page says about itself outside its text, keyed by lower-cased name: "title"
+    # (its <title>) and the <meta name=…> fields (articletitle, pubdate, contentsource…).
+    page: dict[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Block]:
         return iter(self.blocks)

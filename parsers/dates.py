@@ -72,6 +72,25 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+_COMPACT = regex.compile(r"((?:19|20)\d{2})(\d{3,4})")
+
+
+def compact_date(text: str) -> dt.date | None:
+    """A date a page printed without its 年/月/日 (2024327, 20240327), read only when exactly
+    one split of the digits after the year into month and day is a real date (2024111 could
+    be 1月11日 or 11月1日: None)."""
+    m = _COMPACT.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if m is None:
+        return None
+    year, rest = int(m[1]), m[2]
+    found = set()
+    for cut in (1, 2):
+        month, day = rest[:cut], rest[cut:]
+        if 1 <= len(day) <= 2 and (date := safe_date(year, int(month), int(day))):
+            found.add(date)
+    return found.pop() if len(found) == 1 else None
+
+
 def deadline(
     text: str, plan_year: int | None, *, cell: bool = False
 ) -> tuple[dt.date | None, str | None]:

@@ -76,6 +76,10 @@ _BLOCK_TAGS = {
     "address",
 }
 _SPACE = regex.compile(r"[ \t\r\n\u00a0\u3000]+")
+_HIDING = regex.compile(r"(?:^|[;{\s])(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", regex.I)
+_CSS_COMMENT = regex.compile(r"/\*.*?\*/", regex.S)
+_CSS_RULE = regex.compile(r"(?P<selectors>[^{}]+)\{(?P<body>[^{}]*)\}")
+_SIMPLE_CLASS = regex.compile(r"[a-zA-Z][\w-]*?\.(?P<cls>[\w-]+)|\.(?P<cls>[\w-]+)")
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 MAX_SPAN = 100  # a rowspan/colspan beyond this is an error in the page, not a real merge
 
@@ -93,6 +97,8 @@ def parse(data: bytes) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not parseable as HTML: {exc}") from None
     tree = root.getroottree()
+    page = _page_fields(root)
+    _strip_hidden(root)
     _strip_furniture(root)
     reader = _Reader(tree)
     try:
@@ -103,7 +109,60 @@ def parse(data: bytes) -> Document:
             "save the page's text, or the attachment, and ingest that",
         ) from None
     reader.flush()
-    return Document("html", reader.blocks)
+    return Document("html", reader.blocks, page=page)
+
+
+def _page_fields(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """The page's <title> and its <meta name=… content=…> fields, names lower-cased (for the
+    metadata stage: ArticleTitle, PubDate, ContentSource…)."""
+    out: dict[str, str] = {}
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        out["title"] = _SPACE.sub(" ", title.text_content()).strip()
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if name and content and name not in out:
+            out[name] = _SPACE.sub(" ", content)
+    return out
+
+
+def _hidden_classes(root: lxml.html.HtmlElement) -> set[str]:
+    """Classes a <style> block hides with a simple rule (.x { display: none }, also in a
+    selector list or after an element name: span.x, .a, .b {visibility:hidden}); compound
+    and contextual selectors are left alone (a browser would need the cascade)."""
+    hidden: set[str] = set()
+    for style in root.iter("style"):
+        css = _CSS_COMMENT.sub("", style.text_content())
+        for m in _CSS_RULE.finditer(css):
+            if not _HIDING.search(m["body"]):
+                continue
+            for selector in m["selectors"].split(","):
+                simple = _SIMPLE_CLASS.fullmatch(selector.strip())
+                if simple:
+                    hidden.add(simple["cls"])
+    return hidden
+
+
+def _strip_hidden(root: lxml.html.HtmlElement) -> None:
+    """Drop what a browser would not show: an inline display:none or visibility:hidden, the
+    hidden attribute, and a class hidden by a simple <style> rule (HTML Living Standard, "The
+    hidden attribute"; CSS 2.1 §9.2.4 display:none, §11.2 visibility)."""
+    classes = _hidden_classes(root)
+    doomed = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "head"):
+            continue
+        style = el.get("style")
+        if (
+            el.get("hidden") is not None
+            or (style and _HIDING.search(style))
+            or (classes and classes & set((el.get("class") or "").split()))
+        ):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
 
 
 def _strip_furniture(root: lxml.html.HtmlElement) -> None:

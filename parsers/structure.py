@@ -63,16 +63,22 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
         return to_simplified(text) if traditional else text
 
     analysed = [simple(b.text) for b in blocks]
+    # metadata blocks (索引号/发布机构/文号… tables and lines) are set aside: never the plan
+    page = metadata.set_aside(blocks, analysed, doc.page)
+    blocks, analysed = page.blocks, page.analysed
     start, plan_title_line = _plan_start(blocks, analysed)
     preamble = [b.text for b in blocks[:start] if b.kind == "paragraph"]
     preamble_analysed = [
         a for b, a in zip(blocks[:start], analysed[:start], strict=True) if b.kind == "paragraph"
     ]
     meta = metadata.read_meta(
-        preamble_analysed, simple(plan_title_line) if plan_title_line else None
+        preamble_analysed,
+        simple(plan_title_line) if plan_title_line else None,
+        page.fields,
+        page.warnings,
     )
     if traditional:
-        _restore_printed(meta, preamble, preamble_analysed, plan_title_line)
+        metadata.restore_printed(meta, preamble, preamble_analysed, plan_title_line)
 
     walker = Walker(registry, merges_lost=doc.format == "text")
     for block, a in zip(blocks[start:], analysed[start:], strict=True):
@@ -105,7 +111,7 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
         tasks=tasks,
         clauses=clauses,
         units=units,
-        warnings=doc.warnings + plan.warnings,
+        warnings=doc.warnings + page.warnings + plan.warnings,
     )
 
 
@@ -129,6 +135,7 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
             wanted is None
             and metadata.is_plan_title(text)
             and _heading_follows(blocks, analysed, i)
+            and not metadata.addressees_follow(analysed, i)
         ):
             candidate = i
     if candidate is not None:
@@ -165,23 +172,6 @@ def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:
         if lab and lab.level in (1, 2):
             return True
     return False
-
-
-def _restore_printed(
-    meta: NoticeMeta, preamble: list[str], analysed: list[str], plan_title_line: str | None
-) -> None:
-    """Titles keep the script they were printed in; the analysis ran on a simplified copy."""
-    back = dict(zip(analysed, preamble, strict=True))
-    if meta.title in back:
-        meta.title = back[meta.title]
-    if meta.doc_number:  # the number as printed: 廈思政辦〔2017〕25號
-        for simple_line, printed in back.items():
-            at = simple_line.find(meta.doc_number)
-            if at >= 0 and len(simple_line) == len(printed):
-                meta.doc_number = printed[at : at + len(meta.doc_number)]
-                break
-    if plan_title_line:
-        meta.plan_title = plan_title_line
 
 
 def _defined_aliases(lines: list[str], extra_registries: tuple[str, ...]) -> dict[str, str]:

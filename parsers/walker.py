@@ -72,7 +72,7 @@ _SPACE_COLON = regex.compile(r"[\s:：]")
 _CELL_SEP = regex.compile(r"[\s|｜]+")
 _LIST_SEP = regex.compile(r"[、，,和及与]|以及")
 _SPACES = regex.compile(r"\s+")
-_NORM_DROP = regex.compile(r"[\s《》<>]")
+_NORM_DROP = regex.compile(r"[\s《》<>〈〉]")
 _RULE_LINE = regex.compile(r"[\s|｜\-—=+:：]+")
 _BARE_NUMBER = regex.compile(r"\s*\d{1,3}\s*[.、．]?\s*")
 _NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无)\s*")  # "/" in a unit column: nobody
