@@ -14,7 +14,7 @@ import regex
 from lxml import etree
 
 from parsers.blocks import Block, Cell, Document
-from parsers.decode import declared_charset, decode
+from parsers.decode import declared_charset, read
 from parsers.errors import InputError
 from parsers.furniture import is_furniture
 from schemas import Provenance
@@ -85,7 +85,8 @@ MAX_SPAN = 100  # a rowspan/colspan beyond this is an error in the page, not a r
 
 
 def parse(data: bytes) -> Document:
-    text = decode(data, declared_charset(data))
+    decoded = read(data, declared_charset(data))
+    text = decoded.text
     # lxml refuses str input that still carries an XML encoding declaration
     text = regex.sub(r"^\s*<\?xml[^>]*>", "", text)
     if not text.strip():
@@ -109,7 +110,7 @@ def parse(data: bytes) -> Document:
             "save the page's text, or the attachment, and ingest that",
         ) from None
     reader.flush()
-    return Document("html", reader.blocks, page=page)
+    return Document("html", reader.blocks, decoded.warnings, page=page)
 
 
 def _page_fields(root: lxml.html.HtmlElement) -> dict[str, str]:

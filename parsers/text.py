@@ -6,7 +6,7 @@ from __future__ import annotations
 import regex
 
 from parsers.blocks import Block, Cell, Document
-from parsers.decode import decode
+from parsers.decode import read
 from parsers.furniture import is_furniture
 from schemas import Provenance
 
@@ -17,7 +17,10 @@ _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| sep
 
 
 def parse(data: bytes) -> Document:
-    return parse_text(decode(data))
+    decoded = read(data)
+    doc = parse_text(decoded.text)
+    doc.warnings.extend(decoded.warnings)
+    return doc
 
 
 def parse_text(text: str) -> Document:
