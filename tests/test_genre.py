@@ -29,14 +29,43 @@ NOTICES = [
     "c07-guangdong-flat-columns.txt",
     "c08-guangzhou-goal-column.html",
     "nansha-2021.txt",
+    # metadata wherever the page prints it (issue 13): one page per layout
+    "m01-nanyang-title-over-lines-year-from-docno.txt",
+    "m02-pengjiang-plan-title-taizhang.txt",
+    "m03-jiangcheng-gkmlpt-table-first.html",
+    "m04-qingyuan-department-plan-with-book-marks.txt",
+    "m05-pinghu-label-lines-after-article.html",
+    "m06-duyun-time-line-only.html",
+    "m07-dongpo-word-no-web-page.docx",
+    "m08-fengze-pdf-no-web-page.pdf",
+    "m09-longhu-mirror-pinyin-traditional.html",
+    "m10-zhumadian-docno-lenticular-brackets.txt",
+    "m11-zhenjiang-meta-tags-no-heading.html",
 ]
+METADATA_PAGES = [n for n in NOTICES if n.startswith("m")]
+# Their metadata is right; their plans wait on the clause reader (issue 12): a unit name with
+# 各 inside (区安委会各成员单位), labelled roles after the task's sentence on the same line
+# (…。牵头单位：X；配合单位：Y), and roles written after the task's sentence without brackets.
+CLAUSES_PENDING = {
+    "m02-pengjiang-plan-title-taizhang.txt": "区安委会各成员单位 is split in two",
+    "m05-pinghu-label-lines-after-article.html": "牵头单位：… after the task's 。 not read",
+    "m09-longhu-mirror-pinyin-traditional.html": "X牽頭，Y配合 after the task's 。 not read",
+}
 
 
 def _gold(name: str) -> Path:
     return GOLD / f"{Path(name).stem}.gold.json"
 
 
-@pytest.mark.parametrize("name", NOTICES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=CLAUSES_PENDING[n]))
+        if n in CLAUSES_PENDING
+        else n
+        for n in NOTICES
+    ],
+)
 def test_constructed_notice_matches_its_gold(name: str, db: Path) -> None:
     report = ingest([CONSTRUCTED / name], db=db)
     assert [r.status for r in report.results] == ["ingested"], report.results[0].error
@@ -47,8 +76,18 @@ def test_constructed_notice_matches_its_gold(name: str, db: Path) -> None:
     assert s.inherited_ok == s.n_assignments
 
 
+@pytest.mark.parametrize("name", METADATA_PAGES)
+def test_metadata_page_has_all_its_metadata(name: str, db: Path) -> None:
+    """Each metadata layout's page gives its 8 notice fields (the Word and PDF forms, which
+    carry no page, a null publish_date)."""
+    report = ingest([CONSTRUCTED / name], db=db)
+    assert [r.status for r in report.results] == ["ingested"], report.results[0].error
+    assert score(db, _gold(name)).meta_bad == []
+
+
 def test_every_constructed_sample_is_scored() -> None:
-    on_disk = {p.name for p in CONSTRUCTED.iterdir() if p.suffix in (".txt", ".html")}
+    kinds = (".txt", ".html", ".docx", ".pdf")
+    on_disk = {p.name for p in CONSTRUCTED.iterdir() if p.suffix in kinds}
     assert set(NOTICES) <= on_disk
     assert all(_gold(n).exists() for n in NOTICES)
 
@@ -59,7 +98,9 @@ def test_all_constructed_notices_in_one_warehouse(db: Path) -> None:
     assert report.failed == []
     for name in NOTICES:
         s = score(db, _gold(name))
-        assert (s.tasks, s.assignments) == (1.0, 1.0), name
+        assert s.meta_bad == [], name
+        if name not in CLAUSES_PENDING:
+            assert (s.tasks, s.assignments) == (1.0, 1.0), name
 
 
 def _references(db: Path, plan_title: str) -> list[tuple[str | None, str | None]]:
