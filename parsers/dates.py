@@ -28,7 +28,7 @@ _CN_YEAR_DIGITS = {
     "九": "9",
 }
 _NUM = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
-_YEAR = r"[0-9]{4}|[〇○零Ｏ一二三四五六七八九]{4}"
+_YEAR = r"[0-9]{4}|[〇○零ＯO一二三四五六七八九]{4}"  # 二O一一: a Latin O for 〇 is common
 DATE_CN = regex.compile(rf"({_YEAR})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日")
 DATE_ISO = regex.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 

@@ -24,8 +24,8 @@ import regex
 from parsers import docnumbers, titles
 from parsers.blocks import Block
 from parsers.dates import parse_date
-from parsers.ladder import number
 from parsers.labels import WEAK, Pair, read_cells, read_line
+from parsers.ladder import number
 from schemas import NoticeWarning
 
 _ISSUER = regex.compile(
@@ -34,8 +34,10 @@ _ISSUER = regex.compile(
 _NOT_ISSUER = regex.compile(r"网站|门户|网$|平台|频道|栏目|新闻|客户端|公众号")
 _INDEX_VALUE = regex.compile(r"[\w\-/.]{4,60}", regex.ASCII)
 _DATE_START = regex.compile(r"^\s*(?:\d{4}\s*[-/.年]|[〇○零一二三四五六七八九]{4}\s*年)")
+# a page's own time stamp, alone, before its source, or glued to labels (2015-11-10
+# 01:51:51信息来源:浏览次数:)
 _STAMP = regex.compile(
-    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?P<rest>\S.{0,40}))?$"
+    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?P<rest>.*)$"
 )
 _OPENING_YEAR = regex.compile(r"^\s*((?:19|20)\d{2})\s*年\s*[，,]")
 _SITE_SPLIT = regex.compile(r"\s*(?:_|\||｜|\s[-—–]+\s)\s*")
@@ -161,10 +163,10 @@ def set_aside(
                 aside.add(nxt)
                 found.append((replace(last, value=analysed[nxt].strip()), blocks[nxt].text))
                 i += 1
-        elif text[:4].isdigit() and (m := _STAMP.match(text.strip())) is not None:
+        elif text[:4].isdigit() and (m := _STAMP.match(text.strip())) and _stamp_rest(m["rest"]):
             aside.add(i)  # the page's own time stamp line: 2023-01-05 10:00 区人民政府办公室
-            stamp = Pair("时间", "publish_date", m["date"])
-            found.append((stamp, m["date"]))
+            found.append((Pair("时间", "publish_date", m["date"]), m["date"]))
+            found.extend((p, p.value) for p in read_line(m["rest"]))
         i += 1
     _neighbours(blocks, analysed, aside, found)
     fields, warnings = _fields(found, page or {})
@@ -172,6 +174,17 @@ def set_aside(
     kept = [j for j in range(len(blocks)) if j not in aside]
     out_blocks, out_analysed = _join_lines([blocks[j] for j in kept], [analysed[j] for j in kept])
     return PageMeta(out_blocks, out_analysed, fields, warnings, sorted(aside))
+
+
+def _stamp_rest(rest: str) -> bool:
+    """What may follow a page's time stamp on its line: nothing, labels (信息来源:…), or a short
+    source name (区人民政府办公室) — not a sentence."""
+    text = rest.strip()
+    return (
+        not text
+        or bool(read_line(text))
+        or (len(text) <= 40 and not regex.search(r"[。；;，,：:]", text))
+    )
 
 
 def _target_year(blocks: Sequence[Block], analysed: Sequence[str]) -> int | None:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from parsers import docnumbers
-from parsers.dates import compact_date
+from parsers.dates import compact_date, parse_date
 from parsers.labels import read_cells, read_line
 from parsers.metadata import read_meta
 from parsers.pagemeta import is_issuer, site_title
@@ -140,3 +140,7 @@ def test_a_page_title_without_the_sites_name() -> None:
     assert site_title(f"{title} - 某区人民政府门户网站") == title
     assert site_title("某区2021年政务公开工作要点 | 某区人民政府") == "某区2021年政务公开工作要点"
     assert site_title("某区人民政府门户网站") is None
+
+
+def test_a_year_with_a_latin_o_for_zero() -> None:
+    assert parse_date("二O一一年5月16日") == dt.date(2011, 5, 16)

@@ -368,3 +368,17 @@ def test_a_column_tag_before_the_title_is_not_part_of_it(tmp_path: Path) -> None
     assert m.issuer == "某某市人民政府"
     assert m.publish_date == dt.date(2020, 2, 3)
     assert m.plan_title is None  # the notice is the plan; it prints no heading of its own
+
+
+def test_a_time_stamp_glued_to_labels_under_the_title(tmp_path: Path) -> None:
+    text = f"""某某市人民政府办公室关于印发某某市2021年政务公开工作要点分工方案的通知
+2021-11-10 01:51:51信息来源:浏览次数:字体:[ ]
+各镇人民政府，各街道办事处：
+现将《某某市2021年政务公开工作要点分工方案》印发给你们。
+某某市人民政府办公室
+二O二一年十一月八日
+{PLAN}"""
+    m = _parse(tmp_path, text).meta
+    assert m.publish_date == dt.date(2021, 11, 10)
+    assert m.sign_date == dt.date(2021, 11, 8)
+    assert m.addressees == ["各镇人民政府", "各街道办事处"]
