@@ -64,8 +64,9 @@ _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
 # a year the preamble gives the plan: 2021年重点工作, 2021年度政务公开, 2021年全省政务公开
 _PLAN_YEAR = regex.compile(
     r"((?:19|20)\d{2})\s*年度?\s*(?:全[省市县区州旗]|本[省市县区])?\s*"
-    r"(?:重点|工作|政务公开|目标任务|主要任务|主要目标|任务)"
+    r"(?:重点工作|重点任务|工作要点|工作任务|工作安排|工作计划|政务公开|目标任务|主要任务|主要目标)"
 )
+_KIND_END = regex.compile(r"(?:通知|通报|意见|决定|函|批复|报告|通告|公告|请示|决议)$")
 _BRACKET_YEAR = regex.compile(r"[〔\[［【(（﹝〖]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞〗]")
 _ATTACHMENT_LIST = regex.compile(r"^附\s*件\s*[:：]\s*(?:1\s*[.、．]\s*)?(?P<item>.+)$")
 _NAMED = regex.compile(r"《([^《》]{4,80}(?:《[^《》]*》[^《》]*)*)》")
@@ -209,8 +210,13 @@ def _title_above_addressees(lines: Sequence[str]) -> int | None:
     for i, line in enumerate(lines[:3]):
         text = norm(line)
         if addressees_follow(lines, i):
-            ok = 4 <= len(text) <= 120 and not regex.search(r"[。；;：:，,]", text)
-            return i if ok and not _BRACKET_YEAR.search(text) else None
+            ok = (
+                4 <= len(text) <= 120
+                and not regex.search(r"[。；;：:，,]", text)
+                and not _BRACKET_YEAR.search(text)
+                and (is_plan_title(text) or _KIND_END.search(text) is not None)
+            )
+            return i if ok else None
     return None
 
 
