@@ -1,8 +1,9 @@
-"""The library API: parse a notice, ingest notices into a warehouse.
+"""The library API: parse a notice, ingest notices into a warehouse (public as
+`fengong.parse` and `fengong.ingest`).
 
-from pipeline import parse, ingest
-notice = parse("samples/000_5d162360d2d8264b.txt")
-report = ingest(["samples/"], db="fengong.duckdb")
+import fengong
+notice = fengong.parse("samples/000_5d162360d2d8264b.txt")
+report = fengong.ingest(["samples/"], db="fengong.duckdb")
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ class Options:
     limits: Limits = field(default_factory=Limits)  # text size, DOCX inflation
     timeout: float | None = 60.0  # seconds one file may take to parse; None: no limit
     # worker processes that parse a batch (the caller alone writes); None: one per CPU;
-    # 0: parse in this process. Small batches are parsed in this process anyway.
-    jobs: int | None = None
+    # 0 (the library's default): parse in this process, which is safe in any script, in
+    # `python -` and in Jupyter. The command line asks for workers. Small batches are
+    # parsed in this process anyway.
+    jobs: int | None = 0
     # a file whose notice carries warnings fails instead of being stored
     strict: bool = False
 
@@ -149,8 +152,13 @@ def ingest(
     lock_timeout: float = 60.0,
 ) -> IngestReport:
     """Parse and store each file, one transaction per notice; a bad file is reported and the
-    batch goes on. Results come in input order. Big batches are parsed by worker processes
-    while this process, the only writer, stores what they send."""
+    batch goes on. Results come in input order.
+
+    Files are parsed in this process unless `options.jobs` asks for worker processes (then
+    big batches are parsed by them while this process, the only writer, stores what they
+    send). Either way it runs from a plain script with no `__main__` guard, from stdin and
+    in Jupyter: workers never re-run the calling script (pipeline/workers.py).
+    Raises warehouse.store.WarehouseError when the warehouse cannot be opened."""
     from warehouse.store import Warehouse  # duckdb: only when writing
 
     options = options or Options()

@@ -119,7 +119,7 @@ def ingest(
             max_text_bytes=max_text_mb * 2**20, max_unpacked_bytes=max_unpacked_mb * 2**20
         ),
         timeout=timeout or None,
-        jobs=jobs,
+        jobs=jobs,  # None: one worker per CPU (the library's default is none)
         strict=strict,
     )
     files = list(api.iter_files(paths))

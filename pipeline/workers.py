@@ -5,6 +5,12 @@ file at a time and sends back what `api.parse_file` returns (a Notice, or the er
 A worker that overruns the time limit is killed and replaced and its file reported; a
 worker that dies (a crash inside a C library) is replaced likewise. Results are yielded in
 input order, so the log and the printed lines are the same as in a one-process run.
+
+Workers never re-run the caller's `__main__`: multiprocessing's spawn and forkserver
+children import the parent's main script (as `__mp_main__`) unless it is guarded, which
+re-runs an unguarded script's `ingest()` in every worker, and fails outright for `python -`
+(`<stdin>` is no file) and in Jupyter. A worker needs nothing from `__main__` (its target
+and arguments live in this package), so each is started with the main module hidden.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
+import types
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -105,7 +114,8 @@ class _Worker:
         self.process = ctx.Process(
             target=_serve, args=(child, options), daemon=True, name="fengong-parser"
         )
-        self.process.start()
+        with _main_hidden():
+            self.process.start()
         child.close()
         self.job: tuple[int, Path, float] | None = None  # input index, file, start time
 
@@ -128,6 +138,19 @@ class _Worker:
             self.process.kill()
         self.process.join()
         return self.process.exitcode
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """While a worker starts, `__main__` is an empty module, so the child's preparation
+    carries no main script or module to import (multiprocessing.spawn.get_preparation_data
+    reads `__main__.__spec__` and `__file__`)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _serve(conn: Connection, options: api.Options) -> None:
