@@ -64,6 +64,7 @@ class FileResult:
 @dataclass
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in folders, not notices by name
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -129,17 +130,20 @@ def parse(path: str | Path, options: Options | None = None) -> Notice:
     return notice
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given, and the notice files inside folders (recursively, in name order)."""
+def iter_files(paths: Iterable[str | Path], skipped: list[str] | None = None) -> Iterator[Path]:
+    """Files as given, and the notice files inside folders (recursively, in name order).
+    A file in a folder whose extension is not a notice's (SUFFIXES) is left out and, when
+    `skipped` is given, its path appended there (hidden files and folders are left out
+    silently)."""
     for p in map(Path, paths):
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in SUFFIXES
-                    and not any(part.startswith(".") for part in child.relative_to(p).parts)
-                ):
+                if any(part.startswith(".") for part in child.relative_to(p).parts):
+                    continue
+                if child.is_file() and child.suffix.lower() in SUFFIXES:
                     yield child
+                elif child.is_file() and skipped is not None:
+                    skipped.append(path_text(child))
         else:
             yield p
 
@@ -163,7 +167,7 @@ def ingest(
 
     options = options or Options()
     report = IngestReport()
-    files = list(iter_files(paths))
+    files = list(iter_files(paths, report.skipped))
     with Warehouse.open(db or default_db(), lock_timeout=lock_timeout) as wh:
         # A notice's statements are small: DuckDB's thread pool costs the writer more CPU than
         # it saves (51 → 38 ms a notice), and the cores are the parser workers'.

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import api, cli_units
 from pipeline.cli_options import db_option, rows_format_option, units_option
+from pipeline.formats import print_rows
+from pipeline.printable import console, line, printable
 from schemas import Notice
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 class _Commands(click.Group):
@@ -48,7 +44,14 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fengong")
 def main() -> None:
-    """fengong: work-plan notices (分工方案) → sections, tasks, units and roles in DuckDB."""
+    """fengong: work-plan notices (分工方案) → sections, tasks, units and roles in DuckDB.
+
+    \b
+    Example:
+      fengong ingest 通知/                      # every notice in a folder
+      fengong export --format xlsx --out 台账.xlsx
+      fengong diff --region 南沙区 --html 对比.html
+    """
 
 
 @main.command()
@@ -109,8 +112,13 @@ def ingest(
     """Parse notices (files or folders) and store them in the warehouse.
 
     One line per file; a bad file is reported and the batch goes on; the exit status is 1
-    when any file failed. Batches are parsed by worker processes while this process alone
-    writes the warehouse.
+    when any file failed. Files in a folder whose extension is not a notice's are named in
+    the summary. Batches are parsed by worker processes while this process alone writes the
+    warehouse.
+
+    \b
+    Example:
+      fengong ingest 通知/ 2021年方案.docx --db fengong.duckdb
     """
     options = api.Options(
         max_bytes=max_mb * 2**20,
@@ -122,7 +130,9 @@ def ingest(
         jobs=jobs,  # None: one worker per CPU (the library's default is none)
         strict=strict,
     )
-    files = list(api.iter_files(paths))
+    skipped: list[str] = []
+    files = list(api.iter_files(paths, skipped=skipped))
+    out, err = console(), console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -136,13 +146,12 @@ def ingest(
     def report(r: api.FileResult) -> None:
         progress.advance(bar)
         if r.status == "failed":
-            err.print(f"[red]error[/red] {r.error}", highlight=False)
+            err.print(line("error", "red", r.error))
         elif not quiet:
             out.print(
-                f"{r.status:<9} {r.path}: {r.tasks} tasks, {r.assignments} assignments, "
-                f"{r.warnings} warning{'' if r.warnings == 1 else 's'} "
-                f"({r.seconds * 1000:.0f} ms)",
-                highlight=False,
+                f"{r.status:<9} {printable(r.path)}: {r.tasks} tasks, {r.assignments} "
+                f"assignments, {r.warnings} warning{'' if r.warnings == 1 else 's'} "
+                f"({r.seconds * 1000:.0f} ms)"
             )
 
     from warehouse.store import WarehouseError
@@ -158,7 +167,14 @@ def ingest(
     summary = ", ".join(
         f"{result.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "failed")
     )
-    err.print(f"{len(result.results)} files: {summary} → {db}", highlight=False)
+    err.print(f"{len(result.results)} files: {summary} → {printable(db)}")
+    if skipped:
+        shown = ", ".join(printable(p) for p in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        err.print(
+            f"skipped {len(skipped)} file{'s' if len(skipped) > 1 else ''} that are not "
+            f"notices by their extension: {shown}{more} (give a file by its name to read it)"
+        )
     if result.failed:
         sys.exit(1)
 
@@ -167,8 +183,13 @@ def ingest(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @units_option()
 def parse(file: str, unit_files: tuple[str, ...]) -> None:
-    """Print one notice as JSON (the Notice model); nothing is stored."""
-    name = api.path_text(file)
+    """Print one notice as JSON (the Notice model); nothing is stored.
+
+    \b
+    Example:
+      fengong parse 通知.html > notice.json
+    """
+    name = printable(api.path_text(file))
     try:
         notice = api.parse(file, api.Options(extra_registries=unit_files))
     except InputError as exc:
@@ -179,46 +200,51 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option(
+    "--file",
+    "sql_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the SQL from this file (- for standard input).",
+)
 @db_option
-@rows_format_option("csv", "json")
-def query(sql: str, db: str, fmt: str) -> None:
-    """Run SQL on the warehouse (read-only) and print the answer."""
+@rows_format_option()
+def query(
+    sql: str | None, sql_file: click.utils.LazyFile | None, db: str, fmt: str, raw_csv: bool
+) -> None:
+    """Run SQL on the warehouse (read-only) and print the answer.
+
+    SQL is the argument, or - to read it from standard input, or --file F.
+
+    \b
+    Example:
+      fengong query "select org, count(*) from v_assignments where role = 'lead' group by org"
+      echo "select * from v_notices" | fengong query - --format csv
+    """
     from warehouse.store import Warehouse, WarehouseError
 
+    if (sql is None) == (sql_file is None):
+        raise click.UsageError("give the SQL as the argument, as - (standard input) or --file F")
+    if sql == "-":
+        sql = sys.stdin.read()
+    elif sql_file is not None:
+        sql = sql_file.read()
+    assert sql is not None
+    if not sql.strip():
+        raise click.UsageError("the SQL is empty")
     if not Path(db).exists():
-        raise click.ClickException(f"{db}: no warehouse here (run fengong ingest first)")
+        raise click.ClickException(f"{printable(db)}: no warehouse here (run fengong ingest first)")
     try:
         with Warehouse.open(db, read_only=True) as wh:
             cur = wh.sql(sql)
             columns = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
     except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(exc)) from None
     except Exception as exc:  # duckdb's parser, binder and catalog errors: one line each
-        raise click.ClickException(f"query failed: {str(exc).splitlines()[0]}") from None
-    print_rows(columns, rows, fmt)
-
-
-def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        click.echo(
-            json.dumps(
-                [dict(zip(columns, r, strict=True)) for r in rows],
-                ensure_ascii=False,
-                default=str,
-                indent=1,
-            )
-        )
-    else:
-        table = Table(*columns, show_lines=False)
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        out.print(table)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(f"query failed: {printable(first)}") from None
+    print_rows(columns, rows, fmt, raw_csv=raw_csv)
 
 
 @main.command()
@@ -228,7 +254,12 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> Non
     help="The schema of a task record of `fengong export --format jsonl` instead.",
 )
 def schema(record: bool) -> None:
-    """Print the JSON Schema of the Notice model."""
+    """Print the JSON Schema of the Notice model.
+
+    \b
+    Example:
+      fengong schema --record > task-record.schema.json
+    """
     if record:
         from schemas.export import record_json_schema
 

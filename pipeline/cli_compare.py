@@ -3,56 +3,119 @@ main command group in pipeline/cli.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.cli_options import db_option, rows_format_option, units_option
 from pipeline.compare import ROLE_GROUPS, CompareError, Diff, compare, unit_history
+from pipeline.formats import dumps, print_rows
+from pipeline.printable import console, printable, printable_cell
+from pipeline.reading import FeedError, reading
 from pipeline.report import render
+from pipeline.safe_files import UnsafeTarget, replacing
 from warehouse.store import Warehouse, WarehouseError
-
-out = Console(soft_wrap=True)
 
 
 @contextmanager
 def _warehouse(db: str) -> Iterator[Warehouse]:
-    if not Path(db).exists():
-        raise click.ClickException(f"{db}: no warehouse here (run fengong ingest first)")
     try:
-        with Warehouse.open(db, read_only=True) as wh:
+        with reading(db) as wh:
             yield wh
-    except (WarehouseError, CompareError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (FeedError, WarehouseError, CompareError) as exc:
+        raise click.ClickException(printable(exc)) from None
+
+
+def _cell(value: object) -> Text:
+    return Text(printable_cell(value))
 
 
 def _owners(owners: list[str]) -> str:
     return "、".join(owners) or "—"
 
 
+DIFF_COLUMNS = [
+    "change",
+    "from_year",
+    "to_year",
+    "from_task_key",
+    "to_task_key",
+    "similarity",
+    "text_before",
+    "text_after",
+    "owners_before",
+    "owners_after",
+]
+
+
+def diff_rows(d: Diff) -> list[list[Any]]:
+    """The comparison flat, one row per task (for csv, jsonl and markdown): change is
+    owner_changed, reworded, unchanged, added or removed; owners are lists."""
+    rows: list[list[Any]] = []
+    for p in d.pairs:
+        change = "owner_changed" if p.owner_changed else p.change
+        rows.append(
+            [
+                change,
+                d.before.year,
+                d.after.year,
+                p.before.key,
+                p.after.key,
+                round(p.similarity, 4),
+                p.before.text,
+                p.after.text,
+                p.before.owners,
+                p.after.owners,
+            ]
+        )
+    for t in d.added:
+        rows.append(
+            ["added", d.before.year, d.after.year, None, t.key, None, None, t.text, None, t.owners]
+        )
+    for t in d.removed:
+        rows.append(
+            [
+                "removed",
+                d.before.year,
+                d.after.year,
+                t.key,
+                None,
+                None,
+                t.text,
+                None,
+                t.owners,
+                None,
+            ]
+        )
+    return rows
+
+
 def print_diff(d: Diff) -> None:
+    out = console()
     reworded = sum(1 for p in d.pairs if p.change != "unchanged")
     out.print(
-        f"[bold]{d.region}[/bold] {d.before.year} → {d.after.year}: {len(d.pairs)} tasks carried "
-        f"over ({reworded} reworded), {len(d.owner_changes)} owner changes, "
-        f"{len(d.added)} added, {len(d.removed)} removed",
-        highlight=False,
+        Text.assemble(
+            (printable(d.region), "bold"),
+            f" {d.before.year} → {d.after.year}: {len(d.pairs)} tasks carried "
+            f"over ({reworded} reworded), {len(d.owner_changes)} owner changes, "
+            f"{len(d.added)} added, {len(d.removed)} removed",
+        )
     )
     table = Table(title="Owner changes", title_justify="left", show_lines=True)
     for col in (str(d.before.year), str(d.after.year), "task", "owners before", "owners after"):
         table.add_column(col)
     for p in d.owner_changes:
         table.add_row(
-            p.before.key,
-            p.after.key,
-            p.after.text,
-            _owners(p.before.owners),
-            _owners(p.after.owners),
+            _cell(p.before.key),
+            _cell(p.after.key),
+            _cell(p.after.text),
+            _cell(_owners(p.before.owners)),
+            _cell(_owners(p.after.owners)),
         )
     out.print(table)
     for title, tasks in (
@@ -63,7 +126,7 @@ def print_diff(d: Diff) -> None:
         for col in ("key", "task", "owners"):
             table.add_column(col)
         for t in tasks:
-            table.add_row(t.key, t.text, _owners(t.owners))
+            table.add_row(_cell(t.key), _cell(t.text), _cell(_owners(t.owners)))
         out.print(table)
     table = Table(title="Reworded", title_justify="left", show_lines=True)
     for col in (str(d.before.year), str(d.after.year), "similarity", "before", "after"):
@@ -71,7 +134,11 @@ def print_diff(d: Diff) -> None:
     for p in d.pairs:
         if p.change != "unchanged":
             table.add_row(
-                p.before.key, p.after.key, f"{p.similarity:.2f}", p.before.text, p.after.text
+                _cell(p.before.key),
+                _cell(p.after.key),
+                f"{p.similarity:.2f}",
+                _cell(p.before.text),
+                _cell(p.after.text),
             )
     out.print(table)
 
@@ -83,12 +150,13 @@ def print_diff(d: Diff) -> None:
 )
 @click.option("--to", "year_to", type=int, help="The later year (default: the latest held).")
 @db_option
-@rows_format_option("json")
+@rows_format_option()
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Also write a self-contained HTML report to this file.",
+    type=click.Path(dir_okay=False),
+    help="Also write a self-contained HTML report to this file (replaced only if it is a "
+    "regular file).",
 )
 def diff(
     region: str,
@@ -96,24 +164,36 @@ def diff(
     year_to: int | None,
     db: str,
     fmt: str,
+    raw_csv: bool,
     html_path: str | None,
 ) -> None:
     """Compare a region's plans of two years: tasks carried over (reworded or not), added and
-    removed, and where the owner (the lead, else the responsible units) changed."""
+    removed, and where the owner (the lead, else the responsible units) changed.
+
+    \b
+    Example:
+      fengong diff --region 南沙区 --from 2020 --to 2021 --html 对比.html
+    """
     with _warehouse(db) as wh:
         d = compare(wh, region, year_from, year_to)
-    if fmt == "json":
-        click.echo(json.dumps(d.as_json(), ensure_ascii=False, indent=1))
-    else:
-        print_diff(d)
     if html_path:
         try:
-            Path(html_path).write_text(render(d), encoding="utf-8")
+            with replacing(Path(html_path), "report") as tmp:
+                tmp.write_text(render(d), encoding="utf-8")
+        except UnsafeTarget as exc:
+            raise click.ClickException(printable(exc)) from None
         except OSError as exc:
             raise click.ClickException(
-                f"{html_path}: cannot write the report: {exc.strerror}"
+                f"{printable(html_path)}: cannot write the report: {exc.strerror}"
             ) from None
-        click.echo(f"report written to {html_path}", err=True)
+    if fmt == "json":
+        click.echo(dumps(d.as_json(), indent=1))
+    elif fmt == "table":
+        print_diff(d)
+    else:
+        print_rows(DIFF_COLUMNS, diff_rows(d), fmt, raw_csv=raw_csv)
+    if html_path:
+        click.echo(f"report written to {printable(html_path)}", err=True)
 
 
 @click.command()
@@ -121,24 +201,33 @@ def diff(
 @click.option("--region", help="Only this region's plans.")
 @db_option
 @units_option()
-@rows_format_option("json")
-def unit(name: str, region: str | None, db: str, unit_files: tuple[str, ...], fmt: str) -> None:
+@rows_format_option()
+def unit(
+    name: str, region: str | None, db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool
+) -> None:
     """What a unit led, co-organised and was responsible for, year by year (NAME may be an
-    alias or abbreviation: 区政数局)."""
+    alias or abbreviation: 区政数局).
+
+    \b
+    Example:
+      fengong unit 区政数局 --region 南沙区 --format csv > 区政数局.csv
+    """
     with _warehouse(db) as wh:
         h = unit_history(wh, name, region, unit_files)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {"org": h.org, "aliases": h.aliases, "tasks": h.rows}, ensure_ascii=False, indent=1
-            )
-        )
+        click.echo(dumps({"org": h.org, "aliases": h.aliases, "tasks": h.rows}, indent=1))
         return
-    also = f" (asked as {h.asked})" if h.asked != h.org else ""
-    aliases = f"; also written {'、'.join(h.aliases)}" if h.aliases else ""
-    out.print(f"[bold]{h.org}[/bold]{also}{aliases}", highlight=False)
+    if fmt != "table":
+        columns = ["org", "year", "region", "plan_title", "role", "task_key", "text", "inherited"]
+        rows = [[h.org, *(r[c] for c in columns[1:])] for r in h.rows]
+        print_rows(columns, rows, fmt, raw_csv=raw_csv)
+        return
+    out = console()
+    also = f" (asked as {printable(h.asked)})" if h.asked != h.org else ""
+    aliases = f"; also written {printable('、'.join(h.aliases))}" if h.aliases else ""
+    out.print(Text.assemble((printable(h.org), "bold"), also + aliases))
     if not h.rows:
-        out.print("named in no task of the plans held", highlight=False)
+        out.print("named in no task of the plans held")
     years = sorted({(r["year"], r["region"], r["plan_title"]) for r in h.rows}, key=str)
     for year, reg, title in years:
         rows = [
@@ -149,13 +238,17 @@ def unit(name: str, region: str | None, db: str, unit_files: tuple[str, ...], fm
             for role, word in ROLE_GROUPS.items()
             if any(r["role"] == role for r in rows)
         )
-        table = Table(title=f"{year} {reg} — {title}: {counts}", title_justify="left")
+        table = Table(
+            title=Text(printable(f"{year} {reg} — {title}: {counts}")), title_justify="left"
+        )
         for col in ("role", "task", "text"):
             table.add_column(col)
         for role, word in ROLE_GROUPS.items():
             for r in rows:
                 if r["role"] == role:
                     table.add_row(
-                        word + (" (inherited)" if r["inherited"] else ""), r["task_key"], r["text"]
+                        word + (" (inherited)" if r["inherited"] else ""),
+                        _cell(r["task_key"]),
+                        _cell(r["text"]),
                     )
         out.print(table)

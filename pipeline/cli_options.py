@@ -10,6 +10,7 @@ import click
 
 from parsers.units import UnitFileError, read_unit_file
 from pipeline.api import DEFAULT_DB
+from pipeline.formats import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,11 +50,25 @@ def units_option(
 
 
 def rows_format_option(*choices: str) -> Callable[[F], F]:
-    """--format for a command that prints rows: table first, the default."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", *choices]),
-        default="table",
-        show_default=True,
-    )
+    """--format for a command that prints rows (pipeline/formats.py): table, the default, and
+    csv, json, jsonl, markdown; plus --raw-csv. `choices` is no longer used: every read
+    command takes every format."""
+    del choices
+
+    def decorate(f: F) -> F:
+        f = click.option(
+            "--raw-csv",
+            is_flag=True,
+            help="CSV cells as they are: no ' before a cell that starts with = + - @ "
+            "(which spreadsheets would run as a formula).",
+        )(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="table on a terminal; csv, json, jsonl or markdown for other programs.",
+        )(f)
+
+    return decorate

@@ -15,6 +15,7 @@ from typing import Any
 
 from parsers.units import expand_abbreviations, load_registry
 from warehouse.align import align
+from warehouse.feeds import region_matches, regions
 from warehouse.links import task_texts
 from warehouse.store import Warehouse
 
@@ -28,6 +29,7 @@ class Plan:
     notice_id: str
     year: int
     plan_title: str | None
+    source_path: str | None = None  # the file the stored reading came from
 
 
 @dataclass
@@ -117,26 +119,34 @@ def _owner_keys(owners: list[str]) -> set[str]:
     return {o[1:] if o[:1] in "区市县" and o[1:2] == "各" else o for o in owners}
 
 
-# 南沙区 finds a notice whose region is 广州市南沙区 too (as warehouse/links.same_region)
-_REGION = "(region = ? OR ends_with(region, ?))"
+def matching_regions(wh: Warehouse, region: str) -> list[str]:
+    """The regions held that `region` names: 南沙区 finds 广州市南沙区 too (as
+    warehouse/links.same_region), 区 finds nothing (warehouse/feeds.region_matches). Raises
+    CompareError listing the regions held when it names none."""
+    held = regions(wh.con)
+    matched = [r for r in held if region_matches(r, region)]
+    if not matched:
+        listed = "、".join(held[:30]) + ("…" if len(held) > 30 else "") if held else "none"
+        raise CompareError(f"no region {region!r} in {wh.path} (regions held: {listed})")
+    return matched
 
 
 def _years(wh: Warehouse, region: str) -> list[int]:
     return [
         y
         for (y,) in wh.sql(
-            f"SELECT DISTINCT year FROM v_notices WHERE {_REGION} AND year IS NOT NULL "
-            "ORDER BY year",
-            [region, region],
+            "SELECT DISTINCT year FROM v_notices WHERE list_contains(?, region) "
+            "AND year IS NOT NULL ORDER BY year",
+            [matching_regions(wh, region)],
         ).fetchall()
     ]
 
 
 def _plans(wh: Warehouse, region: str, year: int) -> list[Plan]:
     rows = wh.sql(
-        f"SELECT notice_id, year, plan_title FROM v_notices WHERE {_REGION} AND year = ? "
-        "ORDER BY notice_id",
-        [region, region, year],
+        "SELECT notice_id, year, plan_title, source_path FROM v_notices "
+        "WHERE list_contains(?, region) AND year = ? ORDER BY notice_id",
+        [matching_regions(wh, region), year],
     ).fetchall()
     if not rows:
         have = ", ".join(map(str, _years(wh, region)))
@@ -278,10 +288,10 @@ def unit_history(
         FROM v_assignments a
         JOIN tasks t USING (notice_id, task_id)
         JOIN v_notices n USING (notice_id)
-        WHERE a.org = ? AND (? IS NULL OR n.region = ? OR ends_with(n.region, ?))
+        WHERE a.org = ? AND (? IS NULL OR list_contains(?, n.region))
         ORDER BY n.year, n.region, n.notice_id, t.ord, a.role
         """,
-        [org, region, region, region],
+        [org, region, matching_regions(wh, region) if region else []],
     ).fetchall()
     cols = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
     return UnitHistory(org, name, aliases, [dict(zip(cols, r, strict=True)) for r in rows])

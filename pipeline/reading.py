@@ -54,6 +54,8 @@ def filters(
 ) -> feeds.Filters:
     """The filters, with the unit resolved to the canonical names the warehouse stores for it
     (through the aliases notices printed, and the unit registry's abbreviations)."""
+    if region is not None:
+        check_region(wh, region)
     units: tuple[str, ...] = ()
     if unit:
         asked = tuple(dict.fromkeys((unit, load_registry().canonical(unit))))
@@ -64,6 +66,18 @@ def filters(
                 '(list them: fengong query "select org, aliases from v_units")'
             )
     return feeds.Filters(region=region, year=year, units=units, since=_utc(since))
+
+
+def check_region(wh: Warehouse, region: str) -> list[str]:
+    """The regions held that `region` names (南沙区 names 南沙区 and 广州市南沙区; 区 names
+    none: a match ends at a place-name boundary, warehouse/feeds.region_matches). Raises
+    FeedError listing the regions held when it names none."""
+    held = feeds.regions(wh.con)
+    matched = [r for r in held if feeds.region_matches(r, region)]
+    if not matched:
+        listed = "、".join(held[:30]) + ("…" if len(held) > 30 else "") if held else "none"
+        raise FeedError(f"no region {region!r} in {wh.path} (regions held: {listed})")
+    return matched
 
 
 def parse_since(text: str) -> dt.datetime:
@@ -84,4 +98,4 @@ def _utc(when: dt.datetime | None) -> dt.datetime | None:
     return when
 
 
-__all__ = ["FeedError", "WarehouseError", "filters", "parse_since", "reading"]
+__all__ = ["FeedError", "WarehouseError", "check_region", "filters", "parse_since", "reading"]

@@ -80,7 +80,7 @@ def test_units_from_several_notices_with_role_counts_as_csv(db: Path) -> None:
     assert office["notices"] == "思明区 2017; 鄞州区 2019"  # by year
     assert "區政府辦公室" in office["aliases"].split("、")  # the traditional form printed
     assert int(office["coordinator"]) == 4 and int(office["lead"]) == 4
-    assert rows["各镇（街道）"]["collective"] == "True"
+    assert rows["各镇（街道）"]["collective"] == "true"  # CSV booleans as JSON writes them
     table = run("units", "--db", str(db))
     assert table.returncode == 0 and "区政府办公室" in table.stdout
 

@@ -1,7 +1,8 @@
 """The rows the feeds and the notebook API read: tasks, assignments and notices, filtered.
 
 Every query takes the same named parameters, each NULL when not filtering:
-$region (南沙区 also finds 广州市南沙区, as `fengong diff` does), $year;
+$region (南沙区 also finds 广州市南沙区, as `fengong diff` does; 区 finds nothing: see
+`region_matches`), $year;
 $units (names or aliases of units, resolved through unit_aliases, so 区政数局 finds
 区政务服务数据管理局 wherever a notice printed it so); $since (only tasks that changed
 after this UTC time, and the ones removed after it).
@@ -38,11 +39,39 @@ class Filters:
         return {k: v for k, v in given.items() if f"${k}" in sql}
 
 
+# A place-name level that may stand before a region asked for: 广州市|南沙区, 广东省|广州市.
+REGION_LEVELS = "省市州盟县区旗"
+
+
+def region_matches(held: str | None, asked: str) -> bool:
+    """Whether the region `asked` names the region `held`: the same, or `held` ends with it
+    right after a place-name level (广州市南沙区 for 南沙区). 区, 沙区 or 南沙 name no region:
+    a match never starts inside a name."""
+    if held is None:
+        return False
+    if held == asked:
+        return True
+    rest = held[: -len(asked)] if len(asked) >= 2 and held.endswith(asked) else ""
+    return rest[-1:] != "" and rest[-1] in REGION_LEVELS
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The regions of the notices held, in order."""
+    rows = con.execute(
+        "SELECT DISTINCT region FROM notices WHERE region IS NOT NULL ORDER BY region"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 # Notices in the asked region/year, and the canonical names of the asked units.
-_PICKED = """
+_PICKED = f"""
 WITH picked_notices AS (
     SELECT * FROM notices
-    WHERE ($region IS NULL OR region = $region OR ends_with(region, $region))
+    WHERE ($region IS NULL OR region = $region OR (
+           length($region) >= 2 AND ends_with(region, $region)
+           AND contains('{REGION_LEVELS}',
+                        right(left(region, length(region) - length($region)), 1))
+           AND length(region) > length($region)))
       AND ($year IS NULL OR year = $year)
 ), picked_units AS (
     SELECT coalesce(list(DISTINCT org), []) AS orgs FROM (
