@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.console import Console
 
 from pipeline.cli_options import db_option
+from pipeline.printable import console, printable
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, without loading it
-
-err = Console(stderr=True, soft_wrap=True)
 
 
 @click.command()
@@ -20,16 +18,27 @@ err = Console(stderr=True, soft_wrap=True)
 @click.option(
     "--out",
     required=True,
-    type=click.Path(),
-    help="The file to write (a folder for parquet); a jsonl feed also gets <out>.schema.json.",
+    help="The file to write (a folder for parquet; - for standard output, jsonl and csv); a "
+    "jsonl file also gets <out>.schema.json. Only a regular file is ever replaced.",
 )
-@click.option("--region", help="Only this region's notices (as v_notices.region has it).")
+@click.option(
+    "--region", help="Only this region's notices (南沙区 also finds 广州市南沙区; 区 finds none)."
+)
 @click.option("--year", type=int, help="Only this year's notices.")
 @click.option("--unit", help="Only tasks naming this unit, by its name or any alias (区政数局).")
 @click.option(
     "--since",
     help="Only tasks changed (or removed) after this UTC time, e.g. the latest change an "
     "earlier export printed.",
+)
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV cells as they are: no ' before a cell that starts with = + - @ (which "
+    "spreadsheets would run as a formula).",
+)
+@click.option(
+    "--unit-sheets", is_flag=True, help="xlsx: also one sheet per unit (the tasks it is named in)."
 )
 @db_option
 def export(
@@ -39,13 +48,30 @@ def export(
     year: int | None,
     unit: str | None,
     since: str | None,
+    raw_csv: bool,
+    unit_sheets: bool,
     db: str,
 ) -> None:
-    """Write the warehouse's tasks as JSON Lines, CSV, Parquet or an Excel ledger (台账)."""
+    """Write the warehouse's tasks as JSON Lines, CSV, Parquet or an Excel ledger (台账).
+
+    \b
+    Example:
+      fengong export --format xlsx --out 台账.xlsx --region 南沙区 --year 2021
+      fengong export --format jsonl --out - | jq .text
+    """
+    from pipeline.export import STREAMABLE
     from pipeline.export import export as write_export
     from pipeline.reading import FeedError, parse_since
     from warehouse.store import WarehouseError
 
+    if out == "-" and fmt not in STREAMABLE:
+        raise click.BadParameter(
+            f"standard output takes jsonl or csv; give the {fmt} feed a file name",
+            param_hint="--out",
+        )
+    if unit_sheets and fmt != "xlsx":
+        raise click.BadParameter("only the xlsx ledger has unit sheets", param_hint="--unit-sheets")
+    err = console(stderr=True)
     try:
         result = write_export(
             db,
@@ -55,16 +81,20 @@ def export(
             year=year,
             unit=unit,
             since=parse_since(since) if since else None,
+            raw_csv=raw_csv,
+            unit_sheets=unit_sheets,
         )
     except (FeedError, WarehouseError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(exc)) from None
+    for note in result.notes:
+        err.print(f"cut {printable(note)}")
     removed = f" ({result.removed} removed)" if since else ""
-    schema = f" and its schema {result.schema_path}" if result.schema_path else ""
-    err.print(f"{result.tasks} tasks{removed} → {result.path}{schema}", highlight=False)
+    schema = f" and its schema {printable(result.schema_path)}" if result.schema_path else ""
+    where = printable(result.path) if result.path else "standard output"
+    err.print(f"{result.tasks} tasks{removed} → {where}{schema}")
     if result.latest_change:
         err.print(
             f"latest change {result.latest_change.isoformat(sep=' ')} UTC: "
             f"--since '{result.latest_change.isoformat(sep=' ')}' next time gives what "
-            "changes after this export",
-            highlight=False,
+            "changes after this export"
         )

@@ -137,9 +137,12 @@ def test_since_gives_the_new_changed_and_removed_tasks_after_a_replacement(
 
     # the ledger of changes says which is which
     export(db, tmp_path / "changes.xlsx", "xlsx", since=t0)
-    ws = openpyxl.load_workbook(tmp_path / "changes.xlsx")["全部任务"]
-    header = [c.value for c in ws[1]]
-    kinds = {r[-1]: r[header.index("变更")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    ws = openpyxl.load_workbook(tmp_path / "changes.xlsx").worksheets[0]  # the plan's sheet
+    header = [c.value for c in ws[2]]
+    kinds = {
+        r[header.index("任务ID")]: r[header.index("变更")]
+        for r in ws.iter_rows(min_row=3, values_only=True)
+    }
     assert kinds == {
         old["一.(一).1"]: "修改",
         old["一.(一).2"]: "删除",

@@ -19,15 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import ingest
-from pipeline.export import (
-    ALL_SHEET,
-    LEDGER_COLUMNS,
-    ROLE_NAMES,
-    SheetNames,
-    display_width,
-    export,
-    wrapped_lines,
-)
+from pipeline.export import export
+from pipeline.ledger import LEDGER_COLUMNS, ROLE_NAMES, SheetNames, display_width, wrapped_lines
 from pipeline.reading import FeedError
 from schemas.export import EXPORT_SCHEMA_VERSION
 from tests.conftest import GOLD, SEED, fengong
@@ -143,10 +136,9 @@ def test_parquet_is_hive_partitioned_and_read_by_pyarrow_and_duckdb(
         )
     )
     assert expected == {("南沙区", 2020): len(GOLD_2020["tasks"]), ("从化区", 2022): CONGHUA_TASKS}
-    # Hive folders: region=…/year=…/ (DuckDB percent-encodes the Chinese)
+    # Hive folders: region=…/year=…/, the Chinese as it is (tests/test_parquet_engines.py)
     folders = {p.parent.relative_to(out).as_posix() for p in out.rglob("*.parquet")}
-    assert len(folders) == 2
-    assert all(f.startswith("region=") and "/year=" in f for f in folders)
+    assert folders == {"region=南沙区/year=2020", "region=从化区/year=2022"}
 
     table = pads.dataset(out, format="parquet", partitioning="hive").to_table()
     got = Counter(zip(table["region"].to_pylist(), table["year"].to_pylist(), strict=True))
@@ -173,51 +165,48 @@ def test_parquet_is_hive_partitioned_and_read_by_pyarrow_and_duckdb(
     assert set(table["region"].to_pylist()) == {"南沙区"}
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    with pytest.raises(FeedError, match="new or empty folder"):
+    with pytest.raises(FeedError, match="fengong did not write"):
         export(two_regions, tmp_path / "mine", "parquet")
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
-def test_xlsx_ledger_sheets_columns_frozen_header_filters_and_widths(
+def test_xlsx_ledger_columns_frozen_header_filters_and_unit_sheets(
     seeded: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "ledger.xlsx"
-    export(seeded, out, "xlsx")
+    export(seeded, out, "xlsx", unit_sheets=True)
     book = openpyxl.load_workbook(out)
     tasks = GOLD_2020["tasks"]
     per_unit = Counter(org for t in tasks for org in {a["org"] for a in t["assignments"]})
-    assert book.sheetnames[0] == ALL_SHEET
-    # one sheet per unit, most tasks first
+    assert book.sheetnames[0] == PLAN  # the plan's sheet
+    # then, as asked, one sheet per unit, most tasks first
     assert book.sheetnames[1:] == sorted(per_unit, key=lambda u: (-per_unit[u], u))
 
-    ws = book[ALL_SHEET]
-    header = [c.value for c in ws[1]]
+    ws = book[PLAN]
+    header = [c.value for c in ws[2]]
     assert header == [*LEDGER_COLUMNS, "任务ID"]
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:H{len(tasks) + 1}"
-    assert ws.max_row == len(tasks) + 1
+    assert ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == f"A2:J{len(tasks) + 2}"
+    assert ws.max_row == len(tasks) + 2
     col = {name: i for i, name in enumerate(header)}
-    first, second = list(ws.iter_rows(min_row=2, max_row=3, values_only=True))
+    first, second = list(ws.iter_rows(min_row=3, max_row=4, values_only=True))
     assert first[col["序号"]] == 1
     assert first[col["工作任务"]] == tasks[0]["text"]
     assert first[col["责任单位"]] == "区政务服务数据管理局"  # 负责
-    assert first[col["来源"]] == f"《{PLAN}》一.(一).1"
+    assert (first[col["地区"]], first[col["年度"]]) == ("南沙区", "2020")
     assert second[col["牵头单位"]] == "区政务服务数据管理局"
     assert second[col["配合单位"]] == "区各单位、各镇街"
-    due = [r[col["完成时限"]] for r in ws.iter_rows(min_row=2, values_only=True)]
+    due = [r[col["完成时限"]] for r in ws.iter_rows(min_row=3, values_only=True)]
     assert sum(1 for d in due if d) == sum(1 for t in tasks if t["deadline"])
-
-    # widths fit Chinese: a CJK character counts two
     widths = {c: ws.column_dimensions[chr(ord("A") + i)].width for c, i in col.items()}
-    assert widths["牵头单位"] >= display_width("区政务服务数据管理局")
-    assert round(widths["工作任务"]) in (60, 61)  # capped (xlsxwriter adds padding), wrapped
+    assert widths["牵头单位"] >= display_width("区政务服务数据") + 2
     assert widths["序号"] < widths["完成时限"] < widths["工作任务"]
 
     unit = book["区政务服务数据管理局"]
-    assert [c.value for c in unit[1]][:3] == ["序号", "工作任务", "本单位角色"]
-    assert unit.max_row == per_unit["区政务服务数据管理局"] + 1
-    assert unit.freeze_panes == "A2" and unit.auto_filter.ref is not None
-    roles = Counter(r[2] for r in unit.iter_rows(min_row=2, values_only=True))
+    assert [c.value for c in unit[2]][:5] == ["序号", "地区", "年度", "工作任务", "本单位角色"]
+    assert unit.max_row == per_unit["区政务服务数据管理局"] + 2
+    assert unit.freeze_panes == "A3" and unit.auto_filter.ref is not None
+    roles = Counter(r[4] for r in unit.iter_rows(min_row=3, values_only=True))
     gold_roles = Counter(
         ROLE_NAMES[a["role"]]
         for t in tasks
@@ -228,13 +217,13 @@ def test_xlsx_ledger_sheets_columns_frozen_header_filters_and_widths(
 
 
 def test_sheet_names_are_excel_safe_and_unique() -> None:
-    names = SheetNames(reserved=[ALL_SHEET])
+    names = SheetNames(reserved=["任务"])
     long = "某某市某某区人民政府办公室政务公开和政务服务数据管理协调中心第一分中心"
     assert len(long) > 31
     a, b = names.take(long), names.take(long)
     assert len(a) == 31 and len(b) <= 31 and a != b and b.endswith("~2")
     assert names.take("区[财政]局:*?/\\") == "区_财政_局_____"
-    assert names.take(ALL_SHEET) == f"{ALL_SHEET}~2"
+    assert names.take("任务") == "任务~2"
     assert names.take("Office") == "Office"
     assert names.take("OFFICE") == "OFFICE~2"  # Excel compares sheet names without case
     assert names.take("'引号'") == "引号"
@@ -320,16 +309,16 @@ def test_a_filter_that_matches_nothing_writes_empty_feeds_with_their_headers(
     full, empty = tmp_path / "full.csv", tmp_path / "empty.csv"
     export(seeded, full, "csv")
     for fmt in ("jsonl", "csv", "parquet", "xlsx"):
-        result = export(seeded, tmp_path / f"empty.{fmt}", fmt, region="无此地")
+        result = export(seeded, tmp_path / f"empty.{fmt}", fmt, year=1999)
         assert result.tasks == 0
     assert (tmp_path / "empty.jsonl").read_text() == ""
     assert (tmp_path / "empty.jsonl.schema.json").is_file()
     with full.open(encoding="utf-8-sig") as f, empty.open(encoding="utf-8-sig") as g:
         assert next(csv.reader(g)) == next(csv.reader(f))
-    assert list((tmp_path / "empty.parquet").iterdir()) == []
+    assert [p.name for p in (tmp_path / "empty.parquet").iterdir()] == [".fengong-export.json"]
     book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
-    assert book.sheetnames == [ALL_SHEET]
-    assert [c.value for c in book[ALL_SHEET][1]] == [*LEDGER_COLUMNS, "任务ID"]
+    assert book.sheetnames == ["任务"]
+    assert [c.value for c in book["任务"][2]] == [*LEDGER_COLUMNS, "任务ID"]
 
 
 def test_bad_targets_and_warehouses_are_refused_in_one_line(seeded: Path, tmp_path: Path) -> None:
