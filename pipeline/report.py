@@ -2,12 +2,19 @@
 script, no external resource) that reads better than the SQL.
 
 Every piece of document text goes through Jinja2's autoescaping; the changed characters of a
-reworded task are marked with difflib on characters (Chinese has no spaces to diff words on).
+reworded task are marked with difflib on characters (Chinese has no spaces to diff words on),
+compared after NFKC so that a comma that only changed width (，/,) is no change.
+
+It prints as well as it shows (checked in headless Chromium, tests/test_report_browser.py):
+each section starts a page, table headers repeat on every page, rows are not split, and a
+footer names the date and the source files.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 from jinja2 import Environment, select_autoescape
@@ -21,11 +28,25 @@ class Segment:
     kind: str  # same | del | ins
 
 
+# CJK punctuation that NFKC leaves alone, as the half-width mark it is printed for
+_PUNCTUATION = str.maketrans("。、“”‘’《》〈〉【】〔〕", ".,\"\"''<><>[][]")
+
+
+def fold(ch: str) -> str:
+    """A character as compared: NFKC (full-width punctuation, letters and digits as their
+    half-width forms: ，→, （→( ０→0) and the CJK marks NFKC keeps mapped alike (。→.
+    、→, “→\"), so a change of width alone is no change."""
+    return (unicodedata.normalize("NFKC", ch) or ch).translate(_PUNCTUATION)
+
+
 def char_diff(before: str, after: str) -> tuple[list[Segment], list[Segment]]:
-    """The two texts cut into runs that are the same, deleted (before) or inserted (after)."""
+    """The two texts cut into runs that are the same, deleted (before) or inserted (after).
+    Characters are compared folded (`fold`) and shown as printed."""
     left: list[Segment] = []
     right: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [fold(c) for c in before], [fold(c) for c in after], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             left.append(Segment(before[i1:i2], "same"))
@@ -48,16 +69,28 @@ class Bar:
     w_after: float
 
 
-def chart(diff: Diff, limit: int = 15) -> tuple[list[Bar], int, int]:
-    """Bars of tasks owned per unit in each year (the units with most tasks), and the SVG
-    height and the largest count."""
-    rows = diff.owned_per_unit()[:limit]
-    top = max([max(b, a) for _, b, a in rows] or [1])
+@dataclass
+class Chart:
+    bars: list[Bar]
+    height: int  # of the SVG, in pixels
+    shown: int  # units drawn
+    units: int  # units that own a task in either year
+    top: int  # the largest count
+
+
+def chart(diff: Diff, limit: int = 15) -> Chart:
+    """Bars of tasks owned per unit in each year: the `limit` units with most tasks, and
+    every unit of an owner change besides (a chart that leaves out a unit the table above
+    names would hide the change), in the order of most tasks."""
+    rows = diff.owned_per_unit()
+    changed = {o for p in diff.owner_changes for o in (*p.before.owners, *p.after.owners)}
+    picked = [r for i, r in enumerate(rows) if i < limit or r[0] in changed]
+    top = max([max(b, a) for _, b, a in picked] or [1])
     scale = 360 / top
     bars = [
-        Bar(unit, 30 + i * 34, b, a, b * scale, a * scale) for i, (unit, b, a) in enumerate(rows)
+        Bar(unit, 30 + i * 34, b, a, b * scale, a * scale) for i, (unit, b, a) in enumerate(picked)
     ]
-    return bars, 40 + 34 * len(rows), top
+    return Chart(bars, 40 + 34 * len(picked), len(picked), len(rows), top)
 
 
 TEMPLATE = """<!DOCTYPE html>
@@ -92,6 +125,21 @@ ins { background: #ccffd8; color: #055d20; text-decoration: none; }
                margin: 0 .3rem 0 .8rem; }
 .empty { color: #777; font-style: italic; }
 svg text { font-size: 13px; }
+.cap { color: #555; font-size: .9rem; }
+footer { color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top: 2rem;
+         padding-top: .4rem; }
+@page { size: A4; margin: 14mm 12mm 18mm 12mm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }
+  h2 { break-before: page; }
+  h2:first-of-type { break-before: auto; }
+  thead { display: table-header-group; }
+  tr, .summary div, svg { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  details > table { display: table; }
+  footer { position: fixed; bottom: 0; left: 0; right: 0; margin: 0; background: #fff; }
+  .screen-only { display: none; }
+}
 </style>
 </head>
 <body>
@@ -115,8 +163,8 @@ svg text { font-size: 13px; }
 <h2 id="owners">责任单位变化 (owner changes)</h2>
 {% if d.owner_changes %}
 <table>
-<tr><th>{{ d.before.year }}</th><th>{{ d.after.year }}</th><th>任务</th>
-<th>{{ d.before.year }} 责任单位</th><th>{{ d.after.year }} 责任单位</th></tr>
+<thead><tr><th>{{ d.before.year }}</th><th>{{ d.after.year }}</th><th>任务</th>
+<th>{{ d.before.year }} 责任单位</th><th>{{ d.after.year }} 责任单位</th></tr></thead>
 {% for p in d.owner_changes %}
 <tr class="owner-change">
 <td class="key">{{ p.before.key }}</td><td class="key">{{ p.after.key }}</td>
@@ -133,9 +181,13 @@ svg text { font-size: 13px; }
 <h2 id="chart">各单位牵头（或负责）的任务数</h2>
 <p class="legend"><span style="background:#8fb3d9"></span>{{ d.before.year }}
 <span style="background:#1f5f99"></span>{{ d.after.year }}</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{{ height }}"
+{% if chart.shown < chart.units %}<p class="cap" id="chart-cap">显示 {{ chart.shown }} 个单位，共
+{{ chart.units }} 个（top {{ chart.shown }} of {{ chart.units }}：任务最多的单位，
+以及责任单位有变化的全部单位）。</p>
+{% endif %}
+<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{{ chart.height }}"
      role="img" aria-label="tasks per unit per year">
-{% for b in bars %}
+{% for b in chart.bars %}
 <text x="250" y="{{ b.y + 12 }}" text-anchor="end">{{ b.label }}</text>
 <rect class="bar" x="260" y="{{ b.y }}" width="{{ '%.1f' % b.w_before }}" height="13"
       fill="#8fb3d9"><title>{{ b.label }} {{ d.before.year }}: {{ b.before }}</title></rect>
@@ -148,8 +200,8 @@ svg text { font-size: 13px; }
 
 <h2 id="reworded">措辞调整的任务 (reworded)</h2>
 <table>
-<tr><th>{{ d.before.year }}</th><th>{{ d.before.year }} 原文</th>
-<th>{{ d.after.year }}</th><th>{{ d.after.year }} 新文</th><th>相似度</th></tr>
+<thead><tr><th>{{ d.before.year }}</th><th>{{ d.before.year }} 原文</th>
+<th>{{ d.after.year }}</th><th>{{ d.after.year }} 新文</th><th>相似度</th></tr></thead>
 {% for p, left, right in reworded_pairs %}
 <tr class="reworded">
 <td class="key">{{ p.before.key }}</td>
@@ -166,7 +218,7 @@ svg text { font-size: 13px; }
 <h2 id="added">新增任务 (added in {{ d.after.year }})</h2>
 {% if d.added %}
 <table>
-<tr><th>{{ d.after.year }}</th><th>任务</th><th>责任单位</th></tr>
+<thead><tr><th>{{ d.after.year }}</th><th>任务</th><th>责任单位</th></tr></thead>
 {% for t in d.added %}
 <tr class="added"><td class="key">{{ t.key }}</td>
 <td>{{ t.text }}<div class="section">{{ t.section }}</div></td>
@@ -178,7 +230,7 @@ svg text { font-size: 13px; }
 <h2 id="removed">不再列入的任务 (removed after {{ d.before.year }})</h2>
 {% if d.removed %}
 <table>
-<tr><th>{{ d.before.year }}</th><th>任务</th><th>责任单位</th></tr>
+<thead><tr><th>{{ d.before.year }}</th><th>任务</th><th>责任单位</th></tr></thead>
 {% for t in d.removed %}
 <tr class="removed"><td class="key">{{ t.key }}</td>
 <td>{{ t.text }}<div class="section">{{ t.section }}</div></td>
@@ -188,16 +240,18 @@ svg text { font-size: 13px; }
 {% else %}<p class="empty">没有任务被移除。</p>{% endif %}
 
 <h2 id="unchanged">原样延续的任务 (unchanged)</h2>
-<details><summary>{{ unchanged | length }} 项</summary>
+<details open><summary>{{ unchanged | length }} 项</summary>
 <table>
-<tr><th>{{ d.before.year }}</th><th>{{ d.after.year }}</th><th>任务</th></tr>
+<thead><tr><th>{{ d.before.year }}</th><th>{{ d.after.year }}</th><th>任务</th></tr></thead>
 {% for p in unchanged %}
 <tr><td class="key">{{ p.before.key }}</td><td class="key">{{ p.after.key }}</td>
 <td>{{ p.after.text }}</td></tr>
 {% endfor %}
 </table>
 </details>
-<p class="sub">fengong diff · {{ d.before.notice_id }} → {{ d.after.notice_id }}</p>
+<footer>fengong diff · 生成于 {{ generated }} · 来源：{{ d.before.year }}
+{{ d.before.source_path or d.before.notice_id }}；{{ d.after.year }}
+{{ d.after.source_path or d.after.notice_id }}</footer>
 </body>
 </html>
 """
@@ -214,16 +268,15 @@ ROLE_NAMES = {
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 
 
-def render(diff: Diff) -> str:
-    """The report as one HTML page."""
+def render(diff: Diff, generated: dt.date | None = None) -> str:
+    """The report as one HTML page; `generated` is the date its footer gives (today)."""
     reworded = [p for p in diff.pairs if p.change != "unchanged"]
-    bars, height, _top = chart(diff)
     return _env.from_string(TEMPLATE).render(
         d=diff,
         reworded=len(reworded),
         reworded_pairs=[(p, *char_diff(p.before.text, p.after.text)) for p in reworded],
         unchanged=[p for p in diff.pairs if p.change == "unchanged"],
-        bars=bars,
-        height=height,
+        chart=chart(diff),
+        generated=(generated or dt.date.today()).isoformat(),
         roles=ROLE_NAMES,
     )
