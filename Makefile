@@ -8,6 +8,10 @@ DB ?= fengong.duckdb
 .PHONY: install run test lint typecheck pytest lock bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "fengong needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -V 2>&1)." >&2; \
+	  echo "Install python3.11 (or newer) and run: make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -29,8 +33,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# -rs: the reason of every skipped test (a tool that could not be had) is listed at the end
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -rs
 
 test: lint typecheck pytest
 
