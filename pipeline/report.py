@@ -183,6 +183,7 @@ footer { color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top: 
 <span style="background:#1f5f99"></span>{{ d.after.year }}</p>
 {% if chart.shown < chart.units %}<p class="cap" id="chart-cap">显示 {{ chart.shown }} 个单位，共
 {{ chart.units }} 个（top {{ chart.shown }} of {{ chart.units }}：任务最多的单位，
+{#- a line break here would print a space -#}
 以及责任单位有变化的全部单位）。</p>
 {% endif %}
 <svg xmlns="http://www.w3.org/2000/svg" width="760" height="{{ chart.height }}"
