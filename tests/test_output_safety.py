@@ -180,17 +180,21 @@ def test_markup_in_task_text_prints_as_text_in_every_read_command(tmp_path: Path
     notice = tmp_path / "marked.txt"
     notice.write_text(marked, encoding="utf-8")
     db = tmp_path / "w.duckdb"
-    assert run("ingest", str(notice), "--db", str(db), "-q").exit_code == 0
+    twenty_one = SEED.parent / "constructed" / "nansha-2021.txt"
+    assert run("ingest", str(notice), str(twenty_one), "--db", str(db), "-q").exit_code == 0
     before = rows_of(db)
+    report = tmp_path / "report.html"
     for args in (
         ["query", "select text from v_tasks where text like '%[/]%'"],
         ["unit", "区政务服务数据管理局"],
         ["units"],
+        ["diff", "--region", "南沙区", "--html", str(report)],
     ):
         result = run(*args, "--db", str(db))
         assert result.exit_code == 0, (args, result.output)
         if args[0] != "units":
             assert "[/][link=http://x]点击[/link][bold]更新完善" in result.stdout, args
+    assert "[/][link=http://x]点击[/link][bold]" in report.read_text(encoding="utf-8")
     assert rows_of(db) == before
 
 
