@@ -46,6 +46,9 @@ def main() -> None:
             out = folder / f"feed.{fmt}"
             ms = best(lambda out=out, fmt=fmt: export(db, out, fmt)) * 1000
             print(f"export --format {fmt}: {ms:.0f} ms")
+        out = folder / "units.xlsx"
+        ms = best(lambda: export(db, out, "xlsx", unit_sheets=True)) * 1000
+        print(f"export --format xlsx --unit-sheets: {ms:.0f} ms")
         ms = best(lambda: tasks(db=db).df()) * 1000
         print(f"tasks().df(): {ms:.0f} ms")
 

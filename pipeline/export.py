@@ -176,7 +176,7 @@ def _write_stream(rel: Any, fmt: Format, f: IO[str], result: ExportResult, raw_c
 def _csv_value(value: Any, raw: bool) -> str:
     """The CSV feed's cells: pipeline/formats.csv_cell, but a unit list joined with 、 (the
     role columns) as the ledger writes it."""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if type(value) is list and all(type(v) is str for v in value):
         return csv_cell("、".join(value), raw)
     return csv_cell(value, raw)
 

@@ -68,6 +68,8 @@ def dumps(value: Any, indent: int | None = None) -> str:
 
 def csv_cell(value: Any, raw: bool = False) -> str:
     """One CSV cell by the rules above."""
+    if type(value) is str:  # the common case first
+        return value if raw or not value.startswith(FORMULA_START) else "'" + value
     if value is None:
         return ""
     if isinstance(value, bool):
