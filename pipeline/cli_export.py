@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pipeline.cli_options import db_option
+from pipeline.cli_options import OptionError, db_option
 from pipeline.printable import console, printable
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, without loading it
@@ -65,12 +65,15 @@ def export(
     from warehouse.store import WarehouseError
 
     if out == "-" and fmt not in STREAMABLE:
-        raise click.BadParameter(
-            f"standard output takes jsonl or csv; give the {fmt} feed a file name",
-            param_hint="--out",
+        raise OptionError(
+            f"--out -: standard output takes jsonl or csv; give the {fmt} feed a file name"
         )
     if unit_sheets and fmt != "xlsx":
-        raise click.BadParameter("only the xlsx ledger has unit sheets", param_hint="--unit-sheets")
+        raise OptionError("--unit-sheets: only the xlsx ledger has unit sheets")
+    try:
+        since_utc = parse_since(since) if since else None
+    except FeedError as exc:
+        raise OptionError(printable(exc)) from None
     err = console(stderr=True)
     try:
         result = write_export(
@@ -80,7 +83,7 @@ def export(
             region=region,
             year=year,
             unit=unit,
-            since=parse_since(since) if since else None,
+            since=since_utc,
             raw_csv=raw_csv,
             unit_sheets=unit_sheets,
         )

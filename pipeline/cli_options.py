@@ -14,6 +14,14 @@ from pipeline.formats import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class OptionError(click.ClickException):
+    """A bad option value found before any work: one line (no usage block), exit 2 like
+    click's own usage errors."""
+
+    exit_code = 2
+
+
 db_option = click.option(
     "--db",
     envvar="FENGONG_DB",

@@ -290,13 +290,13 @@ def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
     )
     assert proc.returncode == 0 and json.loads(proc.stdout) == written
 
-    for args, message in [
-        (["--since", "yesterday"], "--since 'yesterday': not a date or time"),
-        (["--unit", "区无此局"], "no unit named 区无此局"),
-        (["--db", str(tmp_path / "none.duckdb")], "no warehouse here"),
+    for args, message, code in [
+        (["--since", "yesterday"], "--since 'yesterday': not a date or time", 2),
+        (["--unit", "区无此局"], "no unit named 区无此局", 1),
+        (["--db", str(tmp_path / "none.duckdb")], "no warehouse here", 1),
     ]:
         proc = run("--format", "csv", "--out", str(tmp_path / "bad.csv"), *args)
-        assert proc.returncode == 1
+        assert proc.returncode == code
         assert "Traceback" not in proc.stderr
         assert message in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1

@@ -295,7 +295,10 @@ def test_reports_and_exports_never_write_through_links_or_over_non_files(
     assert len(result.stdout.splitlines()) == 86
     assert json.loads(result.stdout.splitlines()[0])["notice"]["region"] == "南沙区"
     result = run("export", "--format", "xlsx", "--out", "-", "--db", str(db))
-    assert result.exit_code == 2 and "standard output takes jsonl or csv" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --out -: standard output takes jsonl or csv; give the xlsx feed a file name"
+    ]
     assert snapshot(tmp_path) == before and rows_of(db) == rows
     assert target.read_text(encoding="utf-8") == "keep"
 
@@ -323,6 +326,7 @@ def test_a_task_longer_than_an_excel_cell_is_cut_visibly(tmp_path: Path) -> None
     )
     assert f"{stored:,} characters cut to Excel's 32,767" in cuts[0]
     book = openpyxl.load_workbook(out)
+    assert 408 <= book.worksheets[0].row_dimensions[3].height <= 409  # Excel's tallest row
     cell = book.worksheets[0]["D3"].value
     assert isinstance(cell, str) and len(cell) <= 32_767
     assert cell.startswith("更新完善权责清单政务公开") and cell.endswith(
