@@ -39,3 +39,20 @@ def query(db: Path, sql: str) -> list[tuple[object, ...]]:
 def db(tmp_path: Path) -> Path:
     """A real DuckDB file, fresh for each test."""
     return tmp_path / "warehouse.duckdb"
+
+
+def snapshot(db: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of a warehouse file (sorted), tables in `skip` left out:
+    equal before and after means nothing stored changed."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where not temporary order by 1"
+        ).fetchall()
+        return {
+            t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr)
+            for (t,) in tables
+            if t not in skip
+        }
+    finally:
+        con.close()

@@ -173,9 +173,10 @@ def test_links_follow_consecutive_years_and_replacements(db: Path, tmp_path: Pat
     ingest([NANSHA_2021], db=db)
     assert pairs(db) == {(2020, 2021), (2021, 2022)}
     assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 43
-    # a replaced 2021 (one task dropped) recomputes both of its pairs
+    # a replaced 2021 (one task dropped: taken with replace) recomputes both of its pairs
     dropped = year_variant(tmp_path, NANSHA_2021, 2021, drop="4.做好新冠病毒疫苗")
-    assert [r.status for r in ingest([dropped], db=db).results] == ["replaced"]
+    report = ingest([dropped], db=db, options=Options(replace=True))
+    assert [r.status for r in report.results] == ["replaced"]
     assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 42
     assert rows(db, "select count(*) from v_tasks_added where to_year = 2021")[0][0] == 4
     # no link points at a task that is not stored
@@ -200,7 +201,7 @@ def test_a_failure_while_linking_leaves_the_old_notice_and_links(
 
     monkeypatch.setattr(links, "align", broken)
     dropped = year_variant(tmp_path, NANSHA_2021, 2021, drop="4.做好新冠病毒疫苗")
-    report = ingest([dropped], db=db)
+    report = ingest([dropped], db=db, options=Options(replace=True))
     assert report.results[0].status == "failed" and "disk full" in (report.results[0].error or "")
     assert rows(db, "select * from task_links order by all") == before
     assert rows(db, "select count(*) from v_tasks")[0][0] == 86  # the old 2021 is whole
@@ -233,7 +234,7 @@ def test_a_rolled_back_store_leaves_no_plan_behind(
         with monkeypatch.context() as m:
             m.setattr(links, "align", lambda *a, **k: (_ for _ in ()).throw(OSError("full")))
             with pytest.raises(OSError):
-                wh.store(dropped)
+                wh.store(dropped, replace=True)
         wh.store(parse(year_variant(tmp_path, NANSHA_2021, 2022)))
     # 2021 → 2022 was aligned against the whole 2021 still stored, not the failed one
     assert rows(db, "select count(*) from v_task_links where from_year = 2021")[0][0] == 43
@@ -252,7 +253,7 @@ def test_links_kept_store_by_store_equal_links_computed_all_at_once(
         again = tmp_path / f"{path.stem}-again.txt"
         again.write_text("\n".join(lines[:task] + lines[task + 1 :]), encoding="utf-8")
         files.append(again)
-    report = ingest(files, db=db, options=Options(jobs=0))
+    report = ingest(files, db=db, options=Options(jobs=0, replace=True))
     assert report.count("replaced") >= 6 and not report.failed
     pair_sql = "select from_notice_id, to_notice_id, method from task_link_pairs order by all"
     link_sql = "select * from task_links order by all"

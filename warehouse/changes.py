@@ -10,7 +10,9 @@ each task's stored rows before the replacement with the same digest after it:
 The digest covers what a tracker shows of a task: its key and section titles, text, detail,
 deadline, clause (text and requirements), and its units with their roles. It leaves out
 where the text sat in the file (a longer preamble moves every line) and the notice's own
-metadata. The task_id is derived from the notice and the task's text, so an edited text is a
+metadata, and it is compared after NFKC and without white space (see digest()), so another
+form of the same notice (full-width brackets in one, half-width in the other) changes
+nothing. The task_id is derived from the notice and the task's text, so an edited text is a
 new task_id (the old one is removed); an edited deadline or unit keeps the task_id and
 changes the task.
 """
@@ -18,13 +20,16 @@ changes the task.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-# One row per task of a notice: (task_id, task_key, text, orgs, digest).
-_DIGESTS = """
+# One row per task of a notice: (task_id, task_key, text, orgs, content), content being what
+# the digest covers, as JSON text.
+_CONTENT = """
 WITH units AS (
     SELECT task_id,
            string_agg(org || '/' || role || '/' || CAST(inherited AS VARCHAR), ';' ORDER BY ord)
@@ -33,12 +38,12 @@ WITH units AS (
     FROM assignments WHERE notice_id = $notice_id GROUP BY task_id
 )
 SELECT t.task_id, t.task_key, t.text, coalesce(u.orgs, []) AS orgs,
-       md5(CAST(to_json(struct_pack(
+       CAST(to_json(struct_pack(
            key := t.task_key, section := t.section_key, top := top.title, sub := sub.title,
            label := t.label, text := t.text, detail := t.detail, due := t.deadline,
            due_text := t.deadline_text, inherited := t.inherited, clause := c.text,
            requirements := c.requirements, roles := u.roles
-       )) AS VARCHAR)) AS digest
+       )) AS VARCHAR) AS content
 FROM tasks t
 LEFT JOIN units u USING (task_id)
 LEFT JOIN clauses c ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
@@ -50,10 +55,23 @@ WHERE t.notice_id = $notice_id
 """
 
 
+def digest(content: str) -> str:
+    """A task's digest: its content compared after NFKC (which folds full- and half-width
+    forms: （ and (, ，and ,) without white space, so the same notice read from a form with
+    other punctuation widths or line breaks has the same digests."""
+    folded = "".join(unicodedata.normalize("NFKC", content).split())
+    return hashlib.md5(folded.encode(), usedforsecurity=False).hexdigest()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[tuple[Any, ...]]:
+    """(task_id, task_key, text, orgs, digest) of the notice's tasks as stored now."""
+    rows = con.execute(_CONTENT, {"notice_id": notice_id}).fetchall()
+    return [(*r[:4], digest(str(r[4]))) for r in rows]
+
+
 def digests(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, str]:
     """task_id → digest of the notice's tasks as stored now."""
-    rows = con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()
-    return {str(r[0]): str(r[4]) for r in rows}
+    return {str(r[0]): str(r[4]) for r in _rows(con, notice_id)}
 
 
 def record(
@@ -63,7 +81,7 @@ def record(
     first seen then; a task whose digest differs from `before` (or that comes back after a
     removal) changed then; a task that is no longer there was removed then. Untouched tasks
     keep their stamps."""
-    now = {str(r[0]): r for r in con.execute(_DIGESTS, {"notice_id": notice_id}).fetchall()}
+    now = {str(r[0]): r for r in _rows(con, notice_id)}
     known = {
         str(r[0]): r[1] is not None
         for r in con.execute(
@@ -93,6 +111,15 @@ def record(
             " WHERE notice_id = $notice_id AND list_contains($ids, task_id)",
             {**params, "ids": gone},
         )
+
+
+def record_removal(con: duckdb.DuckDBPyConnection, notice_id: str, at: dt.datetime) -> None:
+    """Stamp every task of a notice being removed (`fengong remove`) as removed at `at`."""
+    con.execute(
+        "UPDATE task_changes SET changed_at = $at, removed_at = $at"
+        " WHERE notice_id = $notice_id AND removed_at IS NULL",
+        {"notice_id": notice_id, "at": at},
+    )
 
 
 def record_new(

@@ -63,10 +63,11 @@ def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-# Notices in the asked region/year, and the canonical names of the asked units.
+# Notices in the asked region/year (removed ones too: their removed tasks are still reported),
+# and the canonical names of the asked units.
 _PICKED = f"""
 WITH picked_notices AS (
-    SELECT * FROM notices
+    SELECT * FROM (SELECT * FROM notices UNION ALL BY NAME SELECT * FROM removed_notices)
     WHERE ($region IS NULL OR region = $region OR (
            length($region) >= 2 AND ends_with(region, $region)
            AND contains('{REGION_LEVELS}',

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from schemas import Notice
+from schemas import Notice, NoticeMeta
 from warehouse import bulk
 from warehouse.align import METHOD, Prepared, TaskText, align, bigrams, dice, to_simplified
 
@@ -97,12 +97,21 @@ class Linker:
 
     def put(self, notice: Notice) -> None:
         """The notice a store is writing, before it is synced."""
-        series = self._load()
-        m = notice.meta
+        self.place(notice.notice_id, notice.meta)
+        self.plans.put(notice)
+
+    def place(self, notice_id: str, m: NoticeMeta) -> None:
+        """A stored notice's place in its series, from its metadata (after a store, or when
+        another version filled in a date), before it is synced."""
         dates = (m.sign_date, m.publish_date)
         year = m.year if m.year is not None else next((d.year for d in dates if d), None)
-        series[notice.notice_id] = (notice.notice_id, m.region, year, m.plan_title)
-        self.plans.put(notice)
+        self._load()[notice_id] = (notice_id, m.region, year, m.plan_title)
+
+    def drop(self, notice_id: str) -> None:
+        """A notice being removed, before its pairs are synced: sync([notice_id]) then drops
+        its pairs and pairs its neighbours with each other."""
+        self._load().pop(notice_id, None)
+        self.plans.drop(notice_id)
 
     def forget(self) -> None:
         self._series = None
@@ -230,6 +239,9 @@ class PlanCache:
 
     def put(self, notice: Notice) -> None:
         self._remember(notice.notice_id, Prepared.of(notice_texts(notice)))
+
+    def drop(self, notice_id: str) -> None:
+        self._plans.pop(notice_id, None)
 
     def _remember(self, notice_id: str, plan: Prepared) -> None:
         self._plans[notice_id] = plan

@@ -1,12 +1,13 @@
 """The DuckDB warehouse: recorded migrations, one transaction per notice, public views.
 
 with Warehouse.open("fengong.duckdb") as wh:
-    status = wh.store(notice)   # "ingested" | "replaced" | "unchanged"
+    stored = wh.store(notice)   # .status: "ingested" | "replaced" | "unchanged" | "kept"
     rows = wh.sql("select * from v_tasks").fetchall()
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
@@ -19,9 +20,22 @@ from typing import Any, Literal
 import duckdb
 
 from schemas import Notice
-from warehouse import bulk, changes, links
+from warehouse import bulk, changes, links, locks, versions
+from warehouse.errors import WarehouseError, describe
 
-StoreStatus = Literal["ingested", "replaced", "unchanged"]
+StoreStatus = Literal["ingested", "replaced", "unchanged", "kept"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What store() did with a file: its status, and for a kept file the reason (the line
+    after its path) and whether it reads worse than the stored reading."""
+
+    status: StoreStatus
+    why: str | None = None
+    worse: bool = False
+
+
 _TABLES = (
     "sections",
     "tasks",
@@ -31,10 +45,6 @@ _TABLES = (
     "notice_references",
     "warnings",
 )
-
-
-class WarehouseError(Exception):
-    """The warehouse cannot be opened or written; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -74,32 +84,51 @@ class Warehouse:
 
     @classmethod
     def open(
-        cls, path: str | Path, *, read_only: bool = False, lock_timeout: float = 60.0
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        lock_timeout: float = 60.0,
+        config: dict[str, Any] | None = None,
     ) -> Warehouse:
-        """Open (creating and migrating) a warehouse. Another process writing to it holds
-        DuckDB's file lock: wait for it up to lock_timeout seconds, then say so."""
+        """Open a warehouse; for writing, create and migrate it. `config` is DuckDB's
+        connection configuration (`fengong query` confines itself with it).
+
+        Another process holding DuckDB's file lock is waited for up to lock_timeout
+        seconds. Raises WarehouseError, one line each: nothing to read at `path`; the lock
+        still held (saying whether a reader or a writer holds it, see warehouse/locks.py);
+        a DuckDB file that is not a fengong warehouse (its own tables, or no 001_init in
+        its schema_migrations); a warehouse of a newer fengong opened for writing (reading
+        it goes on where the views hold); StorageError for a damaged file or a full disk."""
         path = str(path)
-        deadline = time.monotonic() + lock_timeout
-        delay = 0.05
-        while True:
-            try:
-                con = duckdb.connect(path, read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None
-                if time.monotonic() >= deadline:
-                    raise WarehouseError(
-                        f"{path}: another fengong process is writing to this warehouse; "
-                        f"waited {lock_timeout:g} s (raise --lock-timeout or try later)"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-            except duckdb.Error as exc:
-                raise WarehouseError(f"{path}: not a fengong warehouse: {exc}") from None
+        if read_only and not Path(path).is_file():
+            raise WarehouseError(
+                f"{path}: no warehouse here (run fengong ingest first, or pass --db)"
+            )
+        con = _connect(path, read_only, lock_timeout, config or {})
         wh = cls(con, path)
-        if not read_only:
-            wh.migrate()
+        try:
+            recorded = wh.recorded_migrations()
+            if read_only and not recorded:
+                raise WarehouseError(
+                    f"{path}: an empty DuckDB file, no fengong warehouse yet "
+                    "(run fengong ingest first, or pass --db)"
+                )
+            if not read_only:
+                newer = recorded - {m.version for m in migrations()}
+                if newer:
+                    raise WarehouseError(
+                        f"{path}: made by a newer fengong: schema {max(recorded)} > "
+                        f"{migrations()[-1].version}; upgrade fengong to write to it "
+                        "(query, export and diff still read it)"
+                    )
+                wh.migrate()
+        except WarehouseError:
+            con.close()
+            raise
+        except duckdb.Error as exc:
+            con.close()
+            raise describe(path, exc) from None
         return wh
 
     def __enter__(self) -> Warehouse:
@@ -108,10 +137,41 @@ class Warehouse:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        try:
+            self.close()
+        except duckdb.Error as error:
+            if exc is None:  # else the error already on its way says more
+                raise describe(self.path, error) from None
 
     def close(self) -> None:
         self.con.close()
+
+    def recorded_migrations(self) -> set[int]:
+        """The migrations this file records. Raises WarehouseError for a DuckDB file that
+        holds tables or views of its own but is not a fengong warehouse; an empty file has
+        none recorded (a new warehouse)."""
+        own = {
+            str(r[0])
+            for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+                " AND NOT temporary UNION ALL SELECT view_name FROM duckdb_views()"
+                " WHERE database_name = current_database() AND NOT internal AND NOT temporary"
+            ).fetchall()
+        }
+        if not own:
+            return set()
+        rows = (
+            self.con.execute("SELECT version, name FROM schema_migrations").fetchall()
+            if "schema_migrations" in own
+            else []
+        )
+        if (1, migrations()[0].name) not in rows:
+            listed = ", ".join(sorted(own)[:5]) + (", …" if len(own) > 5 else "")
+            raise WarehouseError(
+                f"{self.path}: a DuckDB database that is not a fengong warehouse (it holds "
+                f"{listed}); fengong leaves it alone: pass another --db"
+            )
+        return {int(r[0]) for r in rows}
 
     # schema ---------------------------------------------------------------------------------
     def migrate(self) -> list[int]:
@@ -136,7 +196,7 @@ class Warehouse:
                 )
                 self.con.execute("COMMIT")
             except duckdb.Error:
-                self.con.execute("ROLLBACK")
+                self.rollback()
                 raise
             applied.append(m.version)
         self.con.execute(_views_sql())
@@ -146,7 +206,7 @@ class Warehouse:
             self.links.sync()
             self.con.execute("COMMIT")
         except duckdb.Error:
-            self.con.execute("ROLLBACK")
+            self.rollback()
             raise
         return applied
 
@@ -157,75 +217,189 @@ class Warehouse:
         done = {row[0] for row in rows}
         return [m.version for m in migrations() if m.version not in done]
 
+    def rollback(self) -> None:
+        """Roll back the open transaction. A COMMIT that failed (a full disk) has already
+        been rolled back by DuckDB, which then refuses a ROLLBACK: that refusal must not
+        hide the error that caused it."""
+        with contextlib.suppress(duckdb.TransactionException):
+            self.con.execute("ROLLBACK")
+
     def schema_version(self) -> int:
         # fetchall: a result left half-read makes DuckDB refuse the connection's next query
         (row,) = self.con.execute("SELECT max(version) FROM schema_migrations").fetchall()
         return int(row[0]) if row[0] is not None else 0
 
     # writing --------------------------------------------------------------------------------
-    def status_of(self, notice: Notice) -> StoreStatus:
-        """unchanged when this file (by content) has carried this notice before; replaced when
-        the notice is stored from another file; else ingested."""
-        return self._state(notice)[0]
-
-    def _state(self, notice: Notice) -> tuple[StoreStatus, bool]:
-        """The status, and whether this file is already among the notice's sources (a file
-        that carried the notice before another replaced it)."""
-        ((stored, seen),) = self.con.execute(
-            "SELECT EXISTS (SELECT 1 FROM notices WHERE notice_id = $id),"
-            " EXISTS (SELECT 1 FROM notice_sources WHERE notice_id = $id AND sha256 = $sha)",
-            {"id": notice.notice_id, "sha": notice.source.sha256},
+    def _state(self, notice: Notice) -> tuple[str | None, bool]:
+        """The sha256 of the notice's current version (None: not stored), and whether the
+        notice was stored once and removed (its task_changes rows are still there)."""
+        ((current, removed),) = self.con.execute(
+            "SELECT (SELECT sha256 FROM notices WHERE notice_id = $id),"
+            " EXISTS (SELECT 1 FROM removed_notices WHERE notice_id = $id)",
+            {"id": notice.notice_id},
         ).fetchall()
-        if stored and seen:
-            return "unchanged", True
-        return ("replaced" if stored else "ingested"), bool(seen)
+        return current, bool(removed)
 
-    def store(self, notice: Notice, log: Logged | None = None) -> StoreStatus:
-        """Write one notice in one transaction: the same file twice changes nothing; a changed
-        file for the same notice replaces every row of the old one. With `log`, the file's
-        ingest_log row is written in the same transaction."""
+    def store(self, notice: Notice, log: Logged | None = None, *, replace: bool = False) -> Stored:
+        """Write one file's reading of a notice in one transaction (warehouse/versions.py):
+        the file is recorded as a version of the notice; its reading becomes the notice's
+        rows when the notice is new (ingested) or it does not read worse than the current
+        version (replaced, which replaces every row of the old reading, keeps task_changes
+        and the year links current, and fills metadata the reading lacks from the other
+        versions); else the stored reading stays (kept, saying why). `replace` takes the
+        reading whatever it gives. The current version's own file changes nothing
+        (unchanged). With `log`, the file's ingest_log row is written in the same
+        transaction."""
         started = time.perf_counter()
-        status, seen = self._state(notice)
-        if status == "unchanged":
+        own = notice
+        current, removed = self._state(notice)
+        if current == notice.source.sha256:
             if log:
-                self.log(
-                    log.file, notice.source.sha256, notice.notice_id, status, None, log.seconds
-                )
-            return status
+                self.log(log.file, own.source.sha256, own.notice_id, "unchanged", None, log.seconds)
+            return Stored("unchanged")
         at = _now()
         self.con.execute("BEGIN TRANSACTION")
         try:
-            before: dict[str, str] = {}
-            if status == "replaced":  # a new notice has no old rows to digest or delete
-                before = changes.digests(self.con, notice.notice_id)  # the old rows
-                self._delete(notice.notice_id)
-            self._insert(notice, at)
-            if status == "replaced":
-                changes.record(self.con, notice.notice_id, before, at)  # new, changed, gone
+            stored = Stored("ingested")
+            if current is None:
+                self._insert(notice, at)
+                if removed:  # its tasks come back: stamped as changed now
+                    self.con.execute(
+                        "DELETE FROM removed_notices WHERE notice_id = ?", [notice.notice_id]
+                    )
+                    changes.record(self.con, notice.notice_id, {}, at)
+                else:
+                    changes.record_new(self.con, notice.notice_id, _change_rows(notice), at)
+                self.links.put(notice)
+                self.links.sync([notice.notice_id])  # the year-over-year links
             else:
-                changes.record_new(self.con, notice.notice_id, _change_rows(notice), at)
-            self.links.put(notice)
-            self.links.sync([notice.notice_id])  # the year-over-year links
-            if not seen:
-                self.con.execute(
-                    "INSERT INTO notice_sources VALUES (?, ?, ?, ?, ?)",
-                    [
-                        notice.notice_id,
-                        notice.source.sha256,
-                        notice.source.path,
-                        notice.source.format,
-                        at,
-                    ],
+                known = versions.load(self.con, notice.notice_id)
+                others = [v for sha, v in known.items() if sha != own.source.sha256]
+                # (a current version not on record reads as unknown: the new reading is taken)
+                stored_version = known.get(current) or versions.Version(
+                    current, "?", "?", None, None, at
                 )
+                verdict = versions.choose(
+                    versions.Reading.of(notice),
+                    stored_version,
+                    seen=own.source.sha256 in known,
+                    replace=replace,
+                )
+                if verdict.take:
+                    stored = Stored("replaced")
+                    notice = notice.model_copy(
+                        update={"meta": versions.merged(notice.meta, others)}
+                    )
+                    before = changes.digests(self.con, notice.notice_id)  # the old rows
+                    self._delete(notice.notice_id)
+                    self._insert(notice, at)
+                    changes.record(self.con, notice.notice_id, before, at)  # new, changed, gone
+                    self.links.put(notice)
+                    self.links.sync([notice.notice_id])
+                else:
+                    stored = Stored("kept", verdict.why, verdict.worse)
+                    self._fill_meta(own.notice_id, stored_version, others, _version(own, at))
+            versions.put(self.con, own, at)
             if log:
                 seconds = log.seconds + time.perf_counter() - started
-                self.log(log.file, notice.source.sha256, notice.notice_id, status, None, seconds)
+                self.log(log.file, own.source.sha256, own.notice_id, stored.status, None, seconds)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self.rollback()
             self.links.forget()  # what it holds of this notice was rolled back
             raise
-        return status
+        return stored
+
+    def _fill_meta(
+        self,
+        nid: str,
+        current: versions.Version,
+        others: list[versions.Version],
+        new: versions.Version,
+    ) -> None:
+        """The stored notice's metadata, filled from a kept file's version `new` where the
+        current reading and the other versions lack a field (the publish date a web page
+        carries and the Word attachment stored before it does not)."""
+        if current.meta is None:
+            return
+        before = versions.merged(current.meta, others)
+        after = versions.merged(current.meta, [*others, new])
+        if after == before:
+            return
+        self.con.execute(
+            "UPDATE notices SET title = $title, plan_title = $plan_title, issuer = $issuer,"
+            " publish_date = $publish_date, sign_date = $sign_date, doc_number = $doc_number,"
+            " addressees = $addressees WHERE notice_id = $id",
+            {
+                "id": nid,
+                **after.model_dump(
+                    include={
+                        "title",
+                        "plan_title",
+                        "issuer",
+                        "publish_date",
+                        "sign_date",
+                        "doc_number",
+                        "addressees",
+                    }
+                ),
+            },
+        )
+        if after.references != before.references:
+            self.con.execute("DELETE FROM notice_references WHERE notice_id = ?", [nid])
+            self._many(
+                "notice_references", [[nid, r.doc_number, r.title] for r in after.references]
+            )
+        self.links.place(nid, after)
+        self.links.sync([nid])
+
+    def find(self, key: str, sha256: str | None = None) -> list[str]:
+        """The notices `key` names: a notice_id, or a path a version was ingested from; with
+        `sha256` (a file's content hash) also the notice that file is a version of."""
+        rows = self.con.execute(
+            "SELECT notice_id FROM notices WHERE notice_id = $key"
+            " UNION SELECT notice_id FROM notice_versions WHERE path = $key OR sha256 = $sha"
+            " ORDER BY 1",
+            {"key": key, "sha": sha256},
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def remove(self, notice_id: str) -> int:
+        """Remove a stored notice in one transaction: its rows and versions go; its tasks
+        stay in task_changes stamped removed now and its metadata in removed_notices, so
+        the feeds (export --since) report the removal; the year links of its series are
+        recomputed (the plans before and after it are paired with each other). Returns how
+        many tasks it had. Raises WarehouseError when no such notice is stored."""
+        rows = self.con.execute(
+            "SELECT source_path, sha256, (SELECT count(*) FROM tasks t"
+            " WHERE t.notice_id = n.notice_id) FROM notices n WHERE notice_id = ?",
+            [notice_id],
+        ).fetchall()
+        if not rows:
+            raise WarehouseError(f"{self.path}: no notice {notice_id} stored")
+        path, sha256, tasks = rows[0]
+        at = _now()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "INSERT OR REPLACE INTO removed_notices (notice_id, title, plan_title, issuer,"
+                " region, year, publish_date, sign_date, doc_number, removed_at)"
+                " SELECT notice_id, title, plan_title, issuer, region, year, publish_date,"
+                " sign_date, doc_number, $at FROM notices WHERE notice_id = $id",
+                {"id": notice_id, "at": at},
+            )
+            changes.record_removal(self.con, notice_id, at)
+            self._delete(notice_id)
+            self.con.execute("DELETE FROM notice_versions WHERE notice_id = ?", [notice_id])
+            self.links.drop(notice_id)
+            self.links.sync([notice_id])
+            self.log(path, sha256, notice_id, "removed", None, 0.0)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            self.links.forget()
+            raise
+        return int(tasks)
 
     def _delete(self, notice_id: str) -> None:
         for table in (*_TABLES, "notices"):
@@ -355,6 +529,38 @@ class Warehouse:
     # reading --------------------------------------------------------------------------------
     def sql(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(query, params or [])
+
+
+def _connect(
+    path: str, read_only: bool, lock_timeout: float, config: dict[str, Any]
+) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection, waiting up to lock_timeout seconds for a conflicting lock."""
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            if "could not set lock" not in str(exc).lower():
+                raise describe(path, exc) from None
+            if time.monotonic() >= deadline:
+                who = locks.holder(path)
+                doing = who.says() if who else "another process is using this warehouse"
+                raise WarehouseError(
+                    f"{path}: {doing}; waited {lock_timeout:g} s "
+                    "(raise --lock-timeout or try later)"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as exc:
+            raise describe(path, exc) from None
+
+
+def _version(notice: Notice, at: dt.datetime) -> versions.Version:
+    """The version a file is about to become, as versions.load would give it."""
+    s = notice.source
+    reading = versions.Reading.of(notice)
+    return versions.Version(s.sha256, s.path, s.format, reading, notice.meta, at)
 
 
 def _change_rows(n: Notice) -> list[tuple[str, str, str, list[str]]]:

@@ -37,6 +37,14 @@ SELECT notice_id, task_key, kind, message, provenance
 FROM warnings
 ORDER BY notice_id, ord;
 
+-- Every file that has carried a notice (migration 005); `current` marks the one whose reading
+-- the notice's rows are (warehouse/versions.py chooses it).
+CREATE OR REPLACE VIEW v_versions AS
+SELECT v.notice_id, v.path, v.sha256, v.format, v.size, v.tasks, v.assignments, v.warnings,
+       coalesce(n.sha256 = v.sha256, false) AS current, v.first_seen, v.ingested_at
+FROM notice_versions v
+LEFT JOIN notices n USING (notice_id);
+
 CREATE OR REPLACE VIEW v_ingest_log AS
 SELECT file, sha256, notice_id, status, error, seconds, logged_at
 FROM ingest_log;
