@@ -207,19 +207,22 @@ def read_unit_file(path: str | Path) -> dict[str, object]:
         raise UnitFileError(f"{path}: cannot read the unit file: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UnitFileError(f"{path}: not a UTF-8 JSON unit file ({exc}); {shape}") from None
+    except RecursionError:
+        raise UnitFileError(f"{path}: JSON nested too deeply for a unit file; {shape}") from None
     if not isinstance(data, dict):
         raise UnitFileError(f"{path}: a unit file is a JSON object; {shape}")
+    if not _strings(data.get("units", []), of=dict):
+        raise UnitFileError(f"{path}: units is a list of objects; {shape}")
     for i, unit in enumerate(data.get("units", [])):
-        names = [unit.get("name")] if isinstance(unit, dict) else [None]
-        if isinstance(unit, dict):
-            names += [*unit.get("aliases", []), *unit.get("former_names", [])]
+        lists = [unit.get("aliases", []), unit.get("former_names", [])]
+        names = [unit.get("name"), *lists[0], *lists[1]] if all(map(_strings, lists)) else [None]
         if not all(isinstance(n, str) and n.strip() for n in names):
             raise UnitFileError(
                 f"{path}: units[{i}] needs a name and lists of aliases / former_names "
                 f"(strings); {shape}"
             )
     for key in ("levels", "suffixes", "name_words"):
-        if not all(isinstance(x, str) for x in data.get(key, [])):
+        if not _strings(data.get(key, [])):
             raise UnitFileError(f"{path}: {key} is a list of strings; {shape}")
     abbreviations = data.get("abbreviations", {})
     if not isinstance(abbreviations, dict) or not all(
@@ -227,6 +230,11 @@ def read_unit_file(path: str | Path) -> dict[str, object]:
     ):
         raise UnitFileError(f"{path}: abbreviations maps a short name to a full one; {shape}")
     return data
+
+
+def _strings(value: object, of: type = str) -> bool:
+    """A JSON list whose items are all of one type (a string is not a list of letters)."""
+    return isinstance(value, list) and all(isinstance(x, of) for x in value)
 
 
 def load_registry(extra: Iterable[Path | str] = ()) -> Registry:

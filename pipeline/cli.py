@@ -5,19 +5,26 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from parsers.errors import InputError
 from parsers.limits import Limits
-from pipeline import api, cli_units
-from pipeline.cli_options import db_option, rows_format_option, units_option
+from pipeline import api, cli_units, memory
+from pipeline.cli_options import (
+    DB_META,
+    SECONDS,
+    db_option,
+    lock_timeout_option,
+    rows_format_option,
+    units_option,
+)
 from pipeline.formats import print_rows
 from pipeline.printable import console, line, printable
 from schemas import Notice
+from warehouse.errors import WarehouseError
 
 
 class _Commands(click.Group):
@@ -29,6 +36,8 @@ class _Commands(click.Group):
         "diff": "pipeline.cli_compare:diff",  # fengong diff --region R --from Y --to Y
         "unit": "pipeline.cli_compare:unit",  # fengong unit NAME
         "export": "pipeline.cli_export:export",  # fengong export --format F --out PATH
+        "notices": "pipeline.cli_notices:notices",  # fengong notices
+        "remove": "pipeline.cli_notices:remove",  # fengong remove NOTICE_ID|FILE
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -39,6 +48,27 @@ class _Commands(click.Group):
             module, attr = self.lazy[name].split(":")
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every command's failures as one line, here in one place: a usage error without
+        the usage block (exit 2); a warehouse that cannot be used (WarehouseError) and a
+        DuckDB error no command caught (a damaged file met mid-read, a full disk) as
+        `Error: <warehouse>: <what to do>` (exit 1)."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.ctx = None  # the message names the option; the usage block buries it
+            raise
+        except WarehouseError as exc:
+            raise click.ClickException(printable(exc)) from None
+        except Exception as exc:
+            duckdb = sys.modules.get("duckdb")
+            if duckdb is None or not isinstance(exc, duckdb.Error):
+                raise
+            from warehouse.errors import describe
+
+            db = ctx.meta.get(DB_META, "the warehouse")
+            raise click.ClickException(printable(describe(db, exc))) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,31 +84,41 @@ def main() -> None:
     """
 
 
+MB = click.IntRange(min=1)  # a size limit in MiB
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @db_option
-@click.option("--max-mb", default=64, show_default=True, help="Refuse files larger than this.")
-@units_option()
 @click.option(
-    "--lock-timeout",
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for another fengong process writing the same warehouse.",
+    "--max-mb", type=MB, default=64, show_default=True, help="Refuse files larger than this."
 )
+@units_option()
+@lock_timeout_option
 @click.option(
     "--max-text-mb",
+    type=MB,
     default=Limits.max_text_bytes // 2**20,
     show_default=True,
     help="Refuse text and HTML files larger than this.",
 )
 @click.option(
     "--max-unpacked-mb",
+    type=MB,
     default=Limits.max_unpacked_bytes // 2**20,
     show_default=True,
-    help="Refuse Word files that inflate beyond this (zip bombs).",
+    help="Refuse Word files that inflate beyond this (zip bombs), and PDFs whose streams do.",
+)
+@click.option(
+    "--max-memory-mb",
+    type=MB,
+    default=memory.DEFAULT_MB,
+    show_default=True,
+    help="Refuse a file whose parse needs more memory than this.",
 )
 @click.option(
     "--timeout",
+    type=SECONDS,
     default=60.0,
     show_default=True,
     help="Seconds one file may take to parse; then it is stopped and reported (0: no limit).",
@@ -88,7 +128,12 @@ def main() -> None:
     "-j",
     type=click.IntRange(min=0),
     default=None,
-    help="Worker processes parsing a batch [default: one per CPU; 0: none].",
+    help="Worker processes parsing a batch [default and most: one per CPU; 0: none].",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Take each file's reading even when it reads worse than the notice's stored one.",
 )
 @click.option(
     "--strict",
@@ -104,17 +149,21 @@ def ingest(
     lock_timeout: float,
     max_text_mb: int,
     max_unpacked_mb: int,
+    max_memory_mb: int,
     timeout: float,
     jobs: int | None,
+    replace: bool,
     strict: bool,
     quiet: bool,
 ) -> None:
     """Parse notices (files or folders) and store them in the warehouse.
 
-    One line per file; a bad file is reported and the batch goes on; the exit status is 1
-    when any file failed. Files in a folder whose extension is not a notice's are named in
-    the summary. Batches are parsed by worker processes while this process alone writes the
-    warehouse.
+    One line per file; a bad file is reported and the batch goes on. A file that reads
+    worse than the stored reading of its notice is kept as a version, not taken (--replace
+    takes it). The exit status is 1 when any file failed or was kept for reading worse.
+    Files in a folder whose extension is not a notice's are named in the summary. Batches
+    are parsed by worker processes while this process alone writes the warehouse; a full
+    disk or a damaged warehouse stops the batch at once.
 
     \b
     Example:
@@ -129,6 +178,8 @@ def ingest(
         timeout=timeout or None,
         jobs=jobs,  # None: one worker per CPU (the library's default is none)
         strict=strict,
+        max_memory=max_memory_mb * memory.MiB,
+        replace=replace,
     )
     skipped: list[str] = []
     files = list(api.iter_files(paths, skipped=skipped))
@@ -147,6 +198,8 @@ def ingest(
         progress.advance(bar)
         if r.status == "failed":
             err.print(line("error", "red", r.error))
+        elif r.status == "kept" and (r.worse or not quiet):
+            (err if r.worse else out).print(f"kept      {printable(r.path)}: {printable(r.why)}")
         elif not quiet:
             out.print(
                 f"{r.status:<9} {printable(r.path)}: {r.tasks} tasks, {r.assignments} "
@@ -154,18 +207,13 @@ def ingest(
                 f"({r.seconds * 1000:.0f} ms)"
             )
 
-    from warehouse.store import WarehouseError
-
-    try:
-        with progress:
-            bar = progress.add_task("ingesting", total=len(files))
-            result = api.ingest(
-                files, db=db, options=options, on_result=report, lock_timeout=lock_timeout
-            )
-    except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from None
+    with progress:
+        bar = progress.add_task("ingesting", total=len(files))
+        result = api.ingest(
+            files, db=db, options=options, on_result=report, lock_timeout=lock_timeout
+        )
     summary = ", ".join(
-        f"{result.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "failed")
+        f"{result.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "kept", "failed")
     )
     err.print(f"{len(result.results)} files: {summary} → {printable(db)}")
     if skipped:
@@ -175,7 +223,7 @@ def ingest(
             f"skipped {len(skipped)} file{'s' if len(skipped) > 1 else ''} that are not "
             f"notices by their extension: {shown}{more} (give a file by its name to read it)"
         )
-    if result.failed:
+    if result.failed or result.worse:
         sys.exit(1)
 
 
@@ -190,10 +238,14 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
       fengong parse 通知.html > notice.json
     """
     name = printable(api.path_text(file))
+    options = api.Options(extra_registries=unit_files)
     try:
-        notice = api.parse(file, api.Options(extra_registries=unit_files))
+        with memory.memory_limit(options.max_memory):
+            notice = api.parse(file, options)
     except InputError as exc:
         raise click.ClickException(exc.line(name)) from None
+    except MemoryError:
+        raise click.ClickException(api.memory_line(file, options)) from None
     except Exception as exc:  # a bug: still one line, naming the file
         raise click.ClickException(f"{name}: internal error: {type(exc).__name__}: {exc}") from None
     click.echo(notice.model_dump_json(indent=1))
@@ -209,19 +261,27 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 )
 @db_option
 @rows_format_option()
+@lock_timeout_option
 def query(
-    sql: str | None, sql_file: click.utils.LazyFile | None, db: str, fmt: str, raw_csv: bool
+    sql: str | None,
+    sql_file: click.utils.LazyFile | None,
+    db: str,
+    fmt: str,
+    raw_csv: bool,
+    lock_timeout: float,
 ) -> None:
-    """Run SQL on the warehouse (read-only) and print the answer.
+    """Run one SELECT on the warehouse and print the answer.
 
-    SQL is the argument, or - to read it from standard input, or --file F.
+    SQL is the argument, or - to read it from standard input, or --file F. Read-only and
+    confined to the warehouse: one statement, no other files or databases (no read_csv,
+    COPY, ATTACH, INSTALL, LOAD, SET, PRAGMA); anything else is refused.
 
     \b
     Example:
       fengong query "select org, count(*) from v_assignments where role = 'lead' group by org"
       echo "select * from v_notices" | fengong query - --format csv
     """
-    from warehouse.store import Warehouse, WarehouseError
+    from pipeline.sql import QueryFailed, QueryRefused, run
 
     if (sql is None) == (sql_file is None):
         raise click.UsageError("give the SQL as the argument, as - (standard input) or --file F")
@@ -232,18 +292,12 @@ def query(
     assert sql is not None
     if not sql.strip():
         raise click.UsageError("the SQL is empty")
-    if not Path(db).exists():
-        raise click.ClickException(f"{printable(db)}: no warehouse here (run fengong ingest first)")
     try:
-        with Warehouse.open(db, read_only=True) as wh:
-            cur = wh.sql(sql)
-            columns = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-    except WarehouseError as exc:
-        raise click.ClickException(printable(exc)) from None
-    except Exception as exc:  # duckdb's parser, binder and catalog errors: one line each
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise click.ClickException(f"query failed: {printable(first)}") from None
+        columns, rows = run(db, sql, lock_timeout)
+    except QueryRefused as exc:
+        raise click.ClickException(f"query refused: {printable(exc)}") from None
+    except QueryFailed as exc:
+        raise click.ClickException(f"query failed: {printable(exc)}") from None
     print_rows(columns, rows, fmt, raw_csv=raw_csv)
 
 

@@ -12,7 +12,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.cli_options import db_option, rows_format_option, units_option
+from pipeline.cli_options import (
+    YEAR,
+    db_option,
+    lock_timeout_option,
+    rows_format_option,
+    units_option,
+)
 from pipeline.compare import ROLE_GROUPS, CompareError, Diff, compare, unit_history
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
@@ -23,9 +29,9 @@ from warehouse.store import Warehouse, WarehouseError
 
 
 @contextmanager
-def _warehouse(db: str) -> Iterator[Warehouse]:
+def _warehouse(db: str, lock_timeout: float) -> Iterator[Warehouse]:
     try:
-        with reading(db) as wh:
+        with reading(db, lock_timeout) as wh:
             yield wh
     except (FeedError, WarehouseError, CompareError) as exc:
         raise click.ClickException(printable(exc)) from None
@@ -146,11 +152,12 @@ def print_diff(d: Diff) -> None:
 @click.command()
 @click.option("--region", required=True, help="The region as stored, e.g. 南沙区.")
 @click.option(
-    "--from", "year_from", type=int, help="The earlier year (default: the one before --to)."
+    "--from", "year_from", type=YEAR, help="The earlier year (default: the one before --to)."
 )
-@click.option("--to", "year_to", type=int, help="The later year (default: the latest held).")
+@click.option("--to", "year_to", type=YEAR, help="The later year (default: the latest held).")
 @db_option
 @rows_format_option()
+@lock_timeout_option
 @click.option(
     "--html",
     "html_path",
@@ -165,6 +172,7 @@ def diff(
     db: str,
     fmt: str,
     raw_csv: bool,
+    lock_timeout: float,
     html_path: str | None,
 ) -> None:
     """Compare a region's plans of two years: tasks carried over (reworded or not), added and
@@ -174,7 +182,7 @@ def diff(
     Example:
       fengong diff --region 南沙区 --from 2020 --to 2021 --html 对比.html
     """
-    with _warehouse(db) as wh:
+    with _warehouse(db, lock_timeout) as wh:
         d = compare(wh, region, year_from, year_to)
     if html_path:
         try:
@@ -202,8 +210,15 @@ def diff(
 @db_option
 @units_option()
 @rows_format_option()
+@lock_timeout_option
 def unit(
-    name: str, region: str | None, db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool
+    name: str,
+    region: str | None,
+    db: str,
+    unit_files: tuple[str, ...],
+    fmt: str,
+    raw_csv: bool,
+    lock_timeout: float,
 ) -> None:
     """What a unit led, co-organised and was responsible for, year by year (NAME may be an
     alias or abbreviation: 区政数局).
@@ -212,7 +227,7 @@ def unit(
     Example:
       fengong unit 区政数局 --region 南沙区 --format csv > 区政数局.csv
     """
-    with _warehouse(db) as wh:
+    with _warehouse(db, lock_timeout) as wh:
         h = unit_history(wh, name, region, unit_files)
     if fmt == "json":
         click.echo(dumps({"org": h.org, "aliases": h.aliases, "tasks": h.rows}, indent=1))

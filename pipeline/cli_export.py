@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pipeline.cli_options import OptionError, db_option
+from pipeline.cli_options import YEAR, OptionError, db_option, lock_timeout_option
 from pipeline.printable import console, printable
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, without loading it
@@ -24,7 +24,7 @@ FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, withou
 @click.option(
     "--region", help="Only this region's notices (南沙区 also finds 广州市南沙区; 区 finds none)."
 )
-@click.option("--year", type=int, help="Only this year's notices.")
+@click.option("--year", type=YEAR, help="Only this year's notices.")
 @click.option("--unit", help="Only tasks naming this unit, by its name or any alias (区政数局).")
 @click.option(
     "--since",
@@ -41,6 +41,7 @@ FORMATS = ("jsonl", "csv", "parquet", "xlsx")  # pipeline.export.FORMATS, withou
     "--unit-sheets", is_flag=True, help="xlsx: also one sheet per unit (the tasks it is named in)."
 )
 @db_option
+@lock_timeout_option
 def export(
     fmt: Any,
     out: str,
@@ -51,6 +52,7 @@ def export(
     raw_csv: bool,
     unit_sheets: bool,
     db: str,
+    lock_timeout: float,
 ) -> None:
     """Write the warehouse's tasks as JSON Lines, CSV, Parquet or an Excel ledger (台账).
 
@@ -86,6 +88,7 @@ def export(
             since=since_utc,
             raw_csv=raw_csv,
             unit_sheets=unit_sheets,
+            lock_timeout=lock_timeout,
         )
     except (FeedError, WarehouseError) as exc:
         raise click.ClickException(printable(exc)) from None

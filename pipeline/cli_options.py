@@ -3,6 +3,7 @@ on demand (diff, unit, export, units) take them without importing the whole comm
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,12 +23,21 @@ class OptionError(click.ClickException):
     exit_code = 2
 
 
+DB_META = "fengong.db"  # where --db leaves its value for the one place that reports errors
+
+
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[DB_META] = value  # meta is shared with the parent group's context
+    return value
+
+
 db_option = click.option(
     "--db",
     envvar="FENGONG_DB",
     default=DEFAULT_DB,
     show_default=True,
     type=click.Path(dir_okay=False),
+    callback=_remember_db,
     help="The DuckDB warehouse file (or set FENGONG_DB).",
 )
 
@@ -80,3 +90,35 @@ def rows_format_option(*choices: str) -> Callable[[F], F]:
         )(f)
 
     return decorate
+
+
+class Seconds(click.ParamType[float, Any]):
+    """A duration in seconds: a finite number ≥ 0 (click's FloatRange lets nan and inf
+    through, since no comparison with nan is true)."""
+
+    name = "seconds"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"{value!r} is not a number of seconds ≥ 0", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+# a year as notices print it; keeps absurd numbers away from DuckDB's INTEGER parameters
+YEAR = click.IntRange(1, 9999)
+
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=SECONDS,
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait while another fengong process holds the warehouse (a writer "
+    "locks out everyone; readers lock out a writer).",
+)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parsers.lexicon import ROLE_KINDS
-from pipeline.cli_options import db_option, rows_format_option, units_option
+from pipeline.cli_options import db_option, lock_timeout_option, rows_format_option, units_option
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
 
@@ -19,7 +19,10 @@ from pipeline.printable import console, printable, printable_cell
 @db_option
 @units_option("A unit file of aliases and renames: list under its canonical names; repeatable.")
 @rows_format_option()
-def units(db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool) -> None:
+@lock_timeout_option
+def units(
+    db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool, lock_timeout: float
+) -> None:
     """List the units met in ingested notices: aliases, role counts, notices.
 
     \b
@@ -31,7 +34,7 @@ def units(db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool) -> None
     from warehouse.store import WarehouseError
 
     try:
-        listing = list_units(db, unit_files)
+        listing = list_units(db, unit_files, lock_timeout)
     except (FeedError, WarehouseError) as exc:
         raise click.ClickException(printable(exc)) from None
     if fmt == "json":

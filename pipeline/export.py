@@ -90,11 +90,13 @@ def export(
     raw_csv: bool = False,
     unit_sheets: bool = False,
     stdout: IO[str] | None = None,
+    lock_timeout: float = 60.0,
 ) -> ExportResult:
     """Write the tasks that pass the filters to `out` in one format; `out` ``"-"`` is
     standard output (jsonl and csv; `stdout` replaces sys.stdout). raw_csv: CSV cells as they
     are, without the ``'`` before a leading = + - @ (pipeline/formats.py). unit_sheets: the
-    ledger's sheets per unit. Raises FeedError with the one line to print."""
+    ledger's sheets per unit. Raises FeedError with the one line to print, and WarehouseError
+    when the warehouse cannot be read (waiting up to lock_timeout seconds for a writer)."""
     if fmt not in FORMATS:
         raise FeedError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     to_stdout = str(out) == STDOUT
@@ -102,7 +104,7 @@ def export(
         raise FeedError(f"--out -: standard output takes jsonl or csv; give {fmt} a file name")
     path = None if to_stdout else Path(out)
     try:
-        with reading(db) as wh:
+        with reading(db, lock_timeout) as wh:
             picked = filters(wh, region, year, unit, since)
             result = ExportResult(path, fmt, 0, 0, latest_change=feeds.latest_change(wh.con))
             rel = feeds.task_rows(wh.con, picked)

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from parsers.units import load_registry
+from pipeline.times import as_utc, parse_utc
 from warehouse import feeds
-from warehouse.store import Warehouse, WarehouseError
+from warehouse.store import Warehouse, WarehouseError, migrations
 
 
 class FeedError(Exception):
@@ -19,27 +18,26 @@ class FeedError(Exception):
 
 
 @contextmanager
-def reading(db: str | Path | Warehouse) -> Iterator[Warehouse]:
+def reading(db: str | Path | Warehouse, lock_timeout: float = 60.0) -> Iterator[Warehouse]:
     """The warehouse, opened read-only (so readers in other processes are not locked out);
-    a warehouse from before the newest migration is migrated first. An open Warehouse is
-    used as it is."""
+    a warehouse from before the newest migration is migrated first, one from a newer
+    fengong is read as it is (its views may hold more). An open Warehouse is used as it is.
+    Raises FeedError when there is no file, WarehouseError when the file cannot be read as a
+    warehouse (see Warehouse.open)."""
     if isinstance(db, Warehouse):
         yield db
         return
     if not Path(db).is_file():
         raise FeedError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
-    wh = Warehouse.open(db, read_only=True)
+    wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout)
     try:
-        try:
-            missing = wh.missing_migrations()
-        except duckdb.Error:
-            raise FeedError(
-                f"{db}: a DuckDB file but not a fengong warehouse (no schema_migrations)"
-            ) from None
-        if missing:
+        # a missing migration (any, not only the newest) is applied; a warehouse of a newer
+        # fengong is read as it is
+        newer = wh.recorded_migrations() - {m.version for m in migrations()}
+        if wh.missing_migrations() and not newer:
             wh.close()
-            Warehouse.open(db).close()  # applies the missing migrations
-            wh = Warehouse.open(db, read_only=True)
+            Warehouse.open(db, lock_timeout=lock_timeout).close()  # applies what is missing
+            wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout)
         yield wh
     finally:
         wh.close()
@@ -81,21 +79,19 @@ def check_region(wh: Warehouse, region: str) -> list[str]:
 
 
 def parse_since(text: str) -> dt.datetime:
-    """An ISO date or date-time (2026-11-25, 2026-11-25 18:13:41, …+08:00) as naive UTC."""
+    """An ISO date or date-time (2026-11-25, 2026-11-25 18:13:41, …+08:00) as naive UTC;
+    raises FeedError."""
     try:
-        when = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise FeedError(
-            f"--since {text!r}: not a date or time; write it as 2026-11-25 or "
-            "2026-11-25 18:13:41 (UTC, as v_notices.ingested_at shows it)"
-        ) from None
-    return _utc(when)  # type: ignore[return-value]
+        return parse_utc(text)
+    except ValueError as exc:
+        raise FeedError(f"--since {exc}") from None
 
 
 def _utc(when: dt.datetime | None) -> dt.datetime | None:
-    if when is not None and when.tzinfo is not None:
-        return when.astimezone(dt.UTC).replace(tzinfo=None)
-    return when
+    try:
+        return as_utc(when) if when is not None else None
+    except ValueError as exc:
+        raise FeedError(f"since: {exc}") from None
 
 
 __all__ = ["FeedError", "WarehouseError", "check_region", "filters", "parse_since", "reading"]

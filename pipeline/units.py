@@ -42,13 +42,15 @@ class UnitListing:
         }
 
 
-def list_units(db: str | Path | Warehouse, unit_files: tuple[str, ...] = ()) -> list[UnitListing]:
+def list_units(
+    db: str | Path | Warehouse, unit_files: tuple[str, ...] = (), lock_timeout: float = 60.0
+) -> list[UnitListing]:
     """Every unit in the warehouse, merged under the registry's canonical names, plus the
     units the unit files name that no notice has used yet; by name."""
     registry = load_registry(Path(p) for p in unit_files)
     if not Path(db).is_file():
         raise WarehouseError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
-    with Warehouse.open(db, read_only=True) as wh:
+    with Warehouse.open(db, read_only=True, lock_timeout=lock_timeout) as wh:
         aliases = wh.sql("SELECT org, aliases, collective FROM v_units ORDER BY org").fetchall()
         roles = wh.sql(
             "SELECT org, role, count(*) FROM v_assignments GROUP BY org, role"

@@ -117,7 +117,7 @@ def test_bad_word_and_pdf_files_are_refused_in_one_line_each(db: Path, tmp_path:
     assert len(errors) == len(bad), proc.stderr
     for line, (path, reason) in zip(errors, bad.items(), strict=True):
         assert line.startswith(f"error {path}: {reason}"), line
-    assert f"{len(bad)} files: 0 ingested, 0 replaced, 0 unchanged, {len(bad)} failed" in (
+    assert f"{len(bad)} files: 0 ingested, 0 replaced, 0 unchanged, 0 kept, {len(bad)} failed" in (
         proc.stderr
     )
     assert stored(db) == before  # the warehouse holds exactly what it held

@@ -29,7 +29,7 @@ def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> N
         f"error {bad}: empty file {hint}",
     ]
     assert "seed.txt: 43 tasks, 109 assignments" in proc.stdout
-    assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 2 failed" in proc.stderr
+    assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 0 kept, 2 failed" in proc.stderr
 
     proc = run(
         "query",

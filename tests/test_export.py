@@ -25,6 +25,7 @@ from pipeline.reading import FeedError
 from schemas.export import EXPORT_SCHEMA_VERSION
 from tests.conftest import GOLD, SEED, fengong
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
+from warehouse.errors import WarehouseError
 
 GOLD_2020 = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
 PLAN = GOLD_2020["notice"]["plan_title"]
@@ -333,7 +334,7 @@ def test_bad_targets_and_warehouses_are_refused_in_one_line(seeded: Path, tmp_pa
     con = duckdb.connect(str(other))
     con.execute("create table t (x int)")
     con.close()
-    with pytest.raises(FeedError, match="not a fengong warehouse"):
+    with pytest.raises(WarehouseError, match="not a fengong warehouse"):
         export(other, tmp_path / "t.csv", "csv")
     with pytest.raises(FeedError, match="unknown format"):
         export(seeded, tmp_path / "t.xml", "xml")  # type: ignore[arg-type]

@@ -149,8 +149,8 @@ def test_a_second_ingest_gives_up_with_one_clear_line_after_its_lock_timeout(
     assert first.poll() is None, "the first ingest should still be writing"
     assert second.returncode == 1
     assert second.stderr.strip().splitlines() == [
-        f"Error: {db}: another fengong process is writing to this warehouse; waited 0.5 s "
-        "(raise --lock-timeout or try later)"
+        f"Error: {db}: another fengong process (PID {first.pid}) is writing to this warehouse; "
+        "waited 0.5 s (raise --lock-timeout or try later)"
     ]
     assert first.wait(300) == 0
 
