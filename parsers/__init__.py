@@ -30,13 +30,14 @@ def _on_demand(module: str) -> Reader:
     return reader
 
 
-READERS: dict[SourceFormat, Reader] = {
-    "text": _on_demand("text"),
-    "html": _on_demand("html"),
-    "docx": _on_demand("docx"),
-    "pdf": _on_demand("pdf"),
-    "doc": _on_demand("legacy"),  # .doc/.wps through LibreOffice
+READER_MODULES: dict[SourceFormat, str] = {
+    "text": "text",
+    "html": "html",
+    "docx": "docx",
+    "pdf": "pdf",
+    "doc": "legacy",  # .doc/.wps through LibreOffice
 }
+READERS: dict[SourceFormat, Reader] = {fmt: _on_demand(m) for fmt, m in READER_MODULES.items()}
 
 
 def read(data: bytes, limits: Limits | None = None) -> Document:
@@ -58,6 +59,8 @@ def read(data: bytes, limits: Limits | None = None) -> Document:
 
         unpacked = limits.max_unpacked_bytes
         return reader(data, max_document_xml=min(MAX_DOCUMENT_XML, unpacked), max_unpacked=unpacked)
+    if fmt == "pdf":  # the same limit on what its streams inflate to
+        return reader(data, max_unpacked=limits.max_unpacked_bytes)
     return reader(data)
 
 

@@ -21,8 +21,9 @@ _RUNGS: list[tuple[int, regex.Pattern[str]]] = [
     (1, regex.compile(rf"^([{CN_DIGITS}]+)\s*[、.,]\s*")),
     (2, regex.compile(rf"^\(\s*([{CN_DIGITS}]+)\s*\)\s*[、.,]?\s*")),
     (3, regex.compile(rf"^第([{CN_DIGITS}\d]+)条\s*")),
-    # 1. / 1、 / 1． but not a decimal such as 1.5; a year may follow the dot (4.2020年底前…)
-    (3, regex.compile(r"^(\d{1,3})\s*(?:[、]|\.(?!\d)|\.(?=\d{4}年))\s*")),
+    # 1. / 1、 / 1． but not a decimal such as 1.5; a year may follow the dot (4.2020年底前…);
+    # any number of digits (a plan of 10,000 tasks has a task 1000.); a year (2022年) has no dot
+    (3, regex.compile(r"^(\d+)\s*(?:[、]|\.(?!\d)|\.(?=\d{4}年))\s*")),
     (4, regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*[、.]?\s*")),
     (4, regex.compile(r"^(\d{1,3})\)\s*")),
     (4, regex.compile(r"^([①-⑳])\s*")),

@@ -30,6 +30,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.blocks import Document
 from parsers.errors import InputError
+from parsers.inflation import capped
+from parsers.limits import Limits
 from parsers.pdf_draw import layout, rules
 from parsers.pdf_grid import Grid, PTable, glued_row, join_continuations, row_splits
 from parsers.pdf_pages import Page, assemble
@@ -41,10 +43,16 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 UNREADABLE_SHARE = 0.3  # a page with more undecodable characters than this is unreadable
 
 
-def parse(data: bytes) -> Document:
+def parse(data: bytes, max_unpacked: int = Limits.max_unpacked_bytes) -> Document:
     """The notice's blocks. Raises InputError for a truncated, corrupt or encrypted file, a
     PDF with no pages, no text layer, a text layer that is all unreadable, or a table whose
-    rows cannot be told apart."""
+    rows cannot be told apart; and for streams that inflate to more than max_unpacked bytes
+    in all (parsers/inflation.py)."""
+    with capped(max_unpacked):
+        return _read(data)
+
+
+def _read(data: bytes) -> Document:
     if b"%%EOF" not in data[-8192:]:
         # pdfminer would read the complete pages of a cut-off download and stop silently:
         # half a plan must not be stored as the notice
@@ -102,12 +110,15 @@ def _pdfminer_errors() -> Iterator[None]:
     calls that parse the file go through here, so a bug in this module stays a bug."""
     try:
         yield
+    except (InputError, MemoryError):
+        raise  # a limit of ours (inflation, memory), not damage
     except PdfminerException as exc:
-        raise _open_error(exc.args[0] if exc.args else exc) from None
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, InputError | MemoryError):
+            raise inner from None  # pdfplumber wraps what opening the file raised
+        raise _open_error(inner) from None
     except PDFPasswordIncorrect:
         raise _encrypted() from None
-    except InputError:
-        raise
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise _open_error(exc) from None
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import stat
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING
 import parsers
 from parsers.errors import InputError
 from parsers.limits import Limits
+from pipeline import memory
 from schemas import Notice, Source
+from warehouse.errors import StorageError, WarehouseError, describe, first_line
 
 if TYPE_CHECKING:
     from warehouse.store import Warehouse
@@ -43,22 +47,28 @@ class Options:
     # worker processes that parse a batch (the caller alone writes); None: one per CPU;
     # 0 (the library's default): parse in this process, which is safe in any script, in
     # `python -` and in Jupyter. The command line asks for workers. Small batches are
-    # parsed in this process anyway.
+    # parsed in this process anyway. Never more than the CPUs this process may use.
     jobs: int | None = 0
     # a file whose notice carries warnings fails instead of being stored
     strict: bool = False
+    # address space one file's parse may take beyond what its process maps (pipeline/memory.py)
+    max_memory: int | None = memory.DEFAULT_MB * memory.MiB
+    # take each file's reading even when it reads worse than the notice's stored one
+    replace: bool = False
 
 
 @dataclass
 class FileResult:
     path: str
-    status: str  # ingested | replaced | unchanged | failed
+    status: str  # ingested | replaced | unchanged | kept | failed
     notice_id: str | None = None
     tasks: int = 0
     assignments: int = 0
     warnings: int = 0
     error: str | None = None
     seconds: float = 0.0
+    why: str | None = None  # kept: which reading is stored instead, and how to take this one
+    worse: bool = False  # kept because it reads worse than the stored reading
 
 
 @dataclass
@@ -73,6 +83,12 @@ class IngestReport:
     def failed(self) -> list[FileResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    @property
+    def worse(self) -> list[FileResult]:
+        """Files kept because they read worse than the stored reading (a decision to make:
+        ingest --replace takes them)."""
+        return [r for r in self.results if r.worse]
+
 
 def default_db() -> str:
     return os.environ.get("FENGONG_DB") or DEFAULT_DB
@@ -85,27 +101,61 @@ def path_text(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
-def _read_bytes(path: Path, options: Options) -> bytes:
+def read_file(path: Path, options: Options) -> bytes:
+    """A file's bytes, read only from a regular file and never more than the size limit: a
+    FIFO would block the reader for ever and /dev/zero fill its memory. The type is checked
+    before opening (opening a device can have effects of its own) and again on the open
+    descriptor (the name may have been swapped meanwhile). Raises InputError."""
     try:
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            limit = options.max_bytes / 2**20
-            raise InputError(
-                f"file is {size / 2**20:.0f} MiB, over the {limit:.0f} MiB limit",
-                "raise --max-mb if it really is a notice",
-            )
-        return path.read_bytes()
+        _regular(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            _regular(info.st_mode)
+            if info.st_size > options.max_bytes:
+                raise _too_big(f"file is {info.st_size / 2**20:.0f} MiB", options)
+            data = f.read(options.max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > options.max_bytes:
+        raise _too_big("file grew while being read", options)
+    return data
+
+
+def _too_big(what: str, options: Options) -> InputError:
+    return InputError(
+        f"{what}, over the {options.max_bytes / 2**20:.0f} MiB limit",
+        "raise --max-mb if it really is a notice",
+    )
+
+
+def _regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kinds = {
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISDIR: "a folder",
+    }
+    kind = next((name for test, name in kinds.items() if test(mode)), "not a file")
+    raise InputError(f"not a regular file: {kind}", "give fengong the notice's file itself")
 
 
 def parse(path: str | Path, options: Options | None = None) -> Notice:
     """Parse one file into a Notice; raises InputError for a file that is not a notice."""
-    from parsers.structure import StructureOptions, build_notice  # spaCy: only when parsing
-
     options = options or Options()
     path = Path(path)
-    data = _read_bytes(path, options)
+    return parse_bytes(read_file(path, options), path, options)
+
+
+def parse_bytes(data: bytes, path: Path, options: Options) -> Notice:
+    """Parse a file's bytes (read by read_file) into a Notice. Refuses, with InputError, a
+    file that is not a work-plan notice (no title, no plan title, no unit named in a
+    responsibility clause: a README, a news page) and a notice with no plan."""
+    from parsers.structure import StructureOptions, build_notice  # spaCy: only when parsing
+
     doc = parsers.read(data, options.limits)
     source = Source(
         path=path_text(path),
@@ -114,6 +164,12 @@ def parse(path: str | Path, options: Options | None = None) -> Notice:
         size=len(data),
     )
     notice = build_notice(doc, source, StructureOptions(options.extra_registries))
+    meta = notice.meta
+    if not meta.title and not meta.plan_title and not any(c.assignments for c in notice.clauses):
+        raise InputError(
+            "not a work-plan notice: no title, no plan title and no unit given a task",
+            "fengong reads 分工方案 notices; leave this file out",
+        )
     if not notice.tasks:
         unread = sum(1 for w in doc.warnings if w.kind == "unreadable_text")
         if unread:  # the plan may be in what could not be read: say so, not "attachment?"
@@ -148,6 +204,15 @@ def iter_files(paths: Iterable[str | Path], skipped: list[str] | None = None) ->
             yield p
 
 
+class BatchStopped(WarehouseError):
+    """A batch stopped at a storage error (a full disk, a damaged warehouse): the files
+    before it are stored whole, the one in flight not at all. `report` has their results."""
+
+    def __init__(self, message: str, report: IngestReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 def ingest(
     paths: Iterable[str | Path],
     db: str | Path | None = None,
@@ -162,7 +227,9 @@ def ingest(
     big batches are parsed by them while this process, the only writer, stores what they
     send). Either way it runs from a plain script with no `__main__` guard, from stdin and
     in Jupyter: workers never re-run the calling script (pipeline/workers.py).
-    Raises warehouse.store.WarehouseError when the warehouse cannot be opened."""
+    A storage error (no space left, a damaged file) stops the batch at once: raises
+    BatchStopped, one line saying how many files were stored. Raises
+    warehouse.store.WarehouseError when the warehouse cannot be opened."""
     from warehouse.store import Warehouse  # duckdb: only when writing
 
     options = options or Options()
@@ -172,12 +239,28 @@ def ingest(
         # A notice's statements are small: DuckDB's thread pool costs the writer more CPU than
         # it saves (51 → 38 ms a notice), and the cores are the parser workers'.
         wh.sql("SET threads = 1")
-        for parsed in _parse_all(files, options):
-            result = _write(wh, parsed, options.strict)
-            report.results.append(result)
-            if on_result:
-                on_result(result)
+        with closing(_parse_all(files, options)) as parsed_files:  # closing stops the workers
+            for parsed in parsed_files:
+                try:
+                    result = _write(wh, parsed, options)
+                except StorageError as exc:
+                    line = _stop_line(exc, parsed.path, report, files)
+                    raise BatchStopped(line, report) from None
+                report.results.append(result)
+                if on_result:
+                    on_result(result)
     return report
+
+
+def _stop_line(exc: StorageError, at: str, report: IngestReport, files: list[Path]) -> str:
+    """w.duckdb: no space left on device: 35 stored, free space and rerun (stopped at …)"""
+    stored = sum(r.status in ("ingested", "replaced", "kept") for r in report.results)
+    left = len(files) - len(report.results)
+    detail = f"; DuckDB: {exc.detail}" if exc.detail else ""
+    return (
+        f"{exc.path}: {exc.reason}: {stored} stored, {exc.hint} "
+        f"(stopped at {at}, {left} file(s) not stored{detail})"
+    )
 
 
 # Below this many files a batch is parsed in this process: a worker pays ~0.7 s to start
@@ -186,8 +269,10 @@ WORKERS_FROM = 12
 
 
 def worker_count(files: int, options: Options) -> int:
-    """How many worker processes parse a batch of this size; 0 means this process."""
-    jobs = options.jobs if options.jobs is not None else _cpus()
+    """How many worker processes parse a batch of this size; 0 means this process. Never
+    more than the CPUs this process may run on (more workers only share them, each holding
+    its own memory)."""
+    jobs = min(options.jobs, _cpus()) if options.jobs is not None else _cpus()
     return 0 if files < WORKERS_FROM else max(0, min(jobs, files))
 
 
@@ -197,7 +282,7 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _parse_all(files: list[Path], options: Options) -> Iterator[Parsed]:
+def _parse_all(files: list[Path], options: Options) -> Generator[Parsed, None, None]:
     jobs = worker_count(len(files), options)
     if jobs == 0:
         return (parse_file(path, options) for path in files)
@@ -221,27 +306,65 @@ class _Overtime(BaseException):
     """Raised by the timer into a parse that overran (BaseException: no handler eats it)."""
 
 
-def parse_file(path: Path, options: Options) -> Parsed:
-    """Parse one file for a batch: never raises; a file over the time limit is given up."""
+def parse_file(
+    path: Path, options: Options, on_read: Callable[[str], None] | None = None
+) -> Parsed:
+    """Parse one file for a batch: never raises. A file over the time limit is given up,
+    one over the memory limit refused. `on_read` hears the file's sha256 as soon as it is
+    read (a worker tells the writer, which then never reads a file it gives up on)."""
     started = time.perf_counter()
     name = path_text(path)
+    sha256: str | None = None
     try:
         with _time_limit(options.timeout):
-            notice = parse(path, options)
-        parsed = Parsed(name, notice, notice.source.sha256)
+            data = read_file(path, options)
+            sha256 = hashlib.sha256(data).hexdigest()
+            if on_read:
+                on_read(sha256)
+            with memory.memory_limit(options.max_memory):
+                notice = parse_bytes(data, path, options)
+            del data
+        parsed = Parsed(name, notice, sha256)
     except InputError as exc:
-        parsed = Parsed(name, None, file_sha256(path, options), exc.line(name))
+        parsed = Parsed(name, None, sha256, exc.line(name))
     except _Overtime:
-        parsed = Parsed(name, None, file_sha256(path, options), overtime_line(path, options))
+        parsed = Parsed(name, None, sha256, overtime_line(path, options))
+    except MemoryError:
+        parsed = Parsed(name, None, sha256, memory_line(path, options))
+    except ImportError as exc:
+        # a library loaded on first use, mapped under the memory limit: ENOMEM from dlopen
+        line = memory_line(path, options) if _out_of_memory(exc) else _internal(name, exc)
+        parsed = Parsed(name, None, sha256, line)
     except Exception as exc:  # a bug must not stop the batch; it is reported like bad input
-        parsed = Parsed(
-            name,
-            None,
-            file_sha256(path, options),
-            f"{name}: internal error: {type(exc).__name__}: {exc}",
-        )
+        parsed = Parsed(name, None, sha256, _internal(name, exc))
     parsed.seconds = time.perf_counter() - started
     return parsed
+
+
+def _internal(name: str, exc: BaseException) -> str:
+    return f"{name}: internal error: {type(exc).__name__}: {exc}"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "failed to map segment" in text or "cannot allocate memory" in text
+
+
+def warm_up(options: Options) -> None:
+    """Build what parsing builds on first use (the spaCy pipeline and its ops), so that a
+    worker's memory limit counts what each file takes, not what the first one happened to
+    set up. (The readers' modules are loaded by the fork server: workers.PRELOAD.)"""
+    from parsers.responsibility import read_clauses
+
+    read_clauses(["区政府办公室负责。"], options.extra_registries)
+
+
+def memory_line(path: Path | str, options: Options) -> str:
+    limit = (options.max_memory or 0) / memory.MiB
+    return InputError(
+        f"parsing needed more than the {limit:.0f} MiB of memory a file may take, and was stopped",
+        "raise --max-memory-mb if it really is one notice",
+    ).line(path_text(path))
 
 
 def overtime_line(path: Path | str, options: Options) -> str:
@@ -271,16 +394,6 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def file_sha256(path: Path, options: Options) -> str | None:
-    """The failed file's hash for the log, when it can be read within the size limit."""
-    try:
-        if path.stat().st_size <= options.max_bytes:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        pass
-    return None
-
-
 def strict_line(path: str, notice: Notice) -> str:
     """The refusal of a notice with warnings under --strict: how many, and the first."""
     first = notice.warnings[0]
@@ -291,33 +404,55 @@ def strict_line(path: str, notice: Notice) -> str:
     )
 
 
-def _write(wh: Warehouse, parsed: Parsed, strict: bool = False) -> FileResult:
+def _write(wh: Warehouse, parsed: Parsed, options: Options) -> FileResult:
+    """Store one parsed file (or log its failure), in one transaction. Raises StorageError
+    when the warehouse itself fails (no space left, a damaged file): the batch stops."""
     from warehouse.store import Logged
 
     started = time.perf_counter()
     notice = parsed.notice
-    if notice is not None and strict and notice.warnings:
+    if notice is not None and options.strict and notice.warnings:
         parsed = Parsed(parsed.path, None, parsed.sha256, strict_line(parsed.path, notice))
         notice = None
-    if notice is not None:
-        try:
-            # the notice and its ingest_log row are one transaction
-            status = wh.store(notice, Logged(parsed.path, parsed.seconds))
-            return FileResult(
-                parsed.path,
-                status,
-                notice.notice_id,
-                len(notice.tasks),
-                sum(len(t.assignments) for t in notice.tasks),
-                len(notice.warnings),
-                seconds=parsed.seconds + time.perf_counter() - started,
-            )
-        except Exception as exc:  # e.g. a constraint the model let through: report, go on
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            error = f"{parsed.path}: cannot store: {type(exc).__name__}: {first}"
-    else:
-        error = parsed.error
-    result = FileResult(parsed.path, "failed", error=error)
-    result.seconds = parsed.seconds + time.perf_counter() - started
-    wh.log(result.path, parsed.sha256, None, "failed", error, result.seconds)
-    return result
+    error: str | None
+    try:
+        if notice is not None:
+            try:
+                # the notice and its ingest_log row are one transaction
+                stored = wh.store(
+                    notice, Logged(parsed.path, parsed.seconds), replace=options.replace
+                )
+                return FileResult(
+                    parsed.path,
+                    stored.status,
+                    notice.notice_id,
+                    len(notice.tasks),
+                    sum(len(t.assignments) for t in notice.tasks),
+                    len(notice.warnings),
+                    seconds=parsed.seconds + time.perf_counter() - started,
+                    why=stored.why,
+                    worse=stored.worse,
+                )
+            except Exception as exc:  # e.g. a constraint the model let through: report, go on
+                _raise_storage(wh.path, exc)
+                error = f"{parsed.path}: cannot store: {type(exc).__name__}: {first_line(exc)}"
+        else:
+            error = parsed.error
+        result = FileResult(parsed.path, "failed", error=error)
+        result.seconds = parsed.seconds + time.perf_counter() - started
+        wh.log(result.path, parsed.sha256, None, "failed", error, result.seconds)
+        return result
+    except StorageError:
+        raise
+    except Exception as exc:
+        _raise_storage(wh.path, exc)
+        raise
+
+
+def _raise_storage(path: str, exc: BaseException) -> None:
+    """Raise the StorageError a DuckDB error means, if it is one (a full disk, damage)."""
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is not None and isinstance(exc, duckdb.Error):
+        error = describe(path, exc)
+        if isinstance(error, StorageError):
+            raise error from None

@@ -3,8 +3,11 @@
 The calling process stays the only one that opens the warehouse: each worker parses one
 file at a time and sends back what `api.parse_file` returns (a Notice, or the error line).
 A worker that overruns the time limit is killed and replaced and its file reported; a
-worker that dies (a crash inside a C library) is replaced likewise. Results are yielded in
-input order, so the log and the printed lines are the same as in a one-process run.
+worker that dies (a crash inside a C library) is replaced likewise. A worker first says it
+has read its file (the file's sha256), so the log names a file given up on without the
+writer reading it again. Each parse runs under the memory limit (pipeline/memory.py).
+Results are yielded in input order, so the log and the printed lines are the same as in a
+one-process run.
 
 Workers never re-run the caller's `__main__`: multiprocessing's spawn and forkserver
 children import the parent's main script (as `__mp_main__`) unless it is guarded, which
@@ -22,23 +25,28 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from parsers import READER_MODULES
 from parsers.errors import InputError
 from pipeline import api
 
 # How far parsing may run ahead of the oldest file not yet written, per worker: bounds the
 # parsed notices held in memory while one slow file holds up the in-order writes.
 AHEAD = 64
-# Imported once by the fork server, so every worker it forks starts with spaCy loaded.
-PRELOAD = ["pipeline.api", "parsers.structure"]
+# Imported once by the fork server, so every worker it forks starts with spaCy and the readers
+# loaded (and its memory limit counts what a file takes, not the libraries).
+PRELOAD = ["pipeline.api", "parsers.structure", *(f"parsers.{r}" for r in READER_MODULES)]
+_READ = object()  # what receive() returns for a worker's "file read" message
 
 
-def parse_all(files: list[Path], options: api.Options, jobs: int) -> Iterator[api.Parsed]:
+def parse_all(
+    files: list[Path], options: api.Options, jobs: int
+) -> Generator[api.Parsed, None, None]:
     ctx = _context()
     workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
     todo = deque(enumerate(files))
@@ -58,22 +66,24 @@ def parse_all(files: list[Path], options: api.Options, jobs: int) -> Iterator[ap
                 index, path, started = w.job
                 if w.conn in ready:
                     parsed = w.receive()
+                    if parsed is _READ:  # the worker has read the file: its parse starts
+                        w.job = (index, path, now)
+                        continue
                     if parsed is None:  # the worker died mid-file
                         code = w.stop()
+                        parsed = _died(path, w.sha256, code, now - started, options)
                         workers[i] = _Worker(ctx, options)
-                        parsed = _died(path, code, now - started, options)
+                    assert isinstance(parsed, api.Parsed)
                     done[index] = parsed
                 elif options.timeout and now - started >= options.timeout:
                     w.stop()
-                    workers[i] = _Worker(ctx, options)
                     line = api.overtime_line(path, options)
+                    # the file's hash as the worker read it: never read again here (a FIFO
+                    # would block the writer, holding the warehouse's lock)
                     done[index] = api.Parsed(
-                        api.path_text(path),
-                        None,
-                        api.file_sha256(path, options),
-                        line,
-                        now - started,
+                        api.path_text(path), None, w.sha256, line, now - started
                     )
+                    workers[i] = _Worker(ctx, options)
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
@@ -89,13 +99,19 @@ def _next_deadline(busy: list[_Worker], options: api.Options) -> float | None:
     return max(0.0, min(w.job[2] + options.timeout - now for w in busy if w.job))
 
 
-def _died(path: Path, code: int | None, seconds: float, options: api.Options) -> api.Parsed:
+def _died(
+    path: Path, sha256: str | None, code: int | None, seconds: float, options: api.Options
+) -> api.Parsed:
     how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    line = InputError(
-        f"the parser process died on this file ({how})",
-        "the file is probably malformed; open and re-save it, or report it",
-    ).line(api.path_text(path))
-    return api.Parsed(api.path_text(path), None, api.file_sha256(path, options), line, seconds)
+    if options.max_memory:  # a library that cannot allocate aborts rather than raising
+        limit = options.max_memory // 2**20
+        reason = f"the parser process died on this file ({how}), most likely past its {limit} MiB"
+        hint = "raise --max-memory-mb if it really is one notice, else the file is malformed"
+    else:
+        reason = f"the parser process died on this file ({how})"
+        hint = "the file is probably malformed; open and re-save it, or report it"
+    line = InputError(reason, hint).line(api.path_text(path))
+    return api.Parsed(api.path_text(path), None, sha256, line, seconds)
 
 
 def _context() -> BaseContext:
@@ -118,18 +134,25 @@ class _Worker:
             self.process.start()
         child.close()
         self.job: tuple[int, Path, float] | None = None  # input index, file, start time
+        self.sha256: str | None = None  # of the job's file, once the worker has read it
 
     def send(self, index: int, path: Path) -> None:
         self.conn.send(str(path))
         self.job = (index, path, time.monotonic())
+        self.sha256 = None
 
-    def receive(self) -> api.Parsed | None:
+    def receive(self) -> api.Parsed | object | None:
+        """The file's Parsed; _READ when the worker only said it has read the file (its
+        sha256, kept here); None when the worker died."""
         try:
-            parsed: api.Parsed = self.conn.recv()
+            message: api.Parsed | str = self.conn.recv()
         except (EOFError, OSError):
             return None
+        if isinstance(message, str):
+            self.sha256 = message
+            return _READ
         self.job = None
-        return parsed
+        return message
 
     def stop(self) -> int | None:
         """Kill the worker (SIGKILL: it may be stuck in C code) and reap it."""
@@ -155,12 +178,18 @@ def _main_hidden() -> Iterator[None]:
 
 def _serve(conn: Connection, options: api.Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    # A worker speaks through its pipe only: what libraries print (a logged warning, the
+    # backtrace of an allocator that gave up) must not break the writer's one line per file.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     # The writer is the bottleneck of a text/HTML batch: parsing ahead must not take its core.
     os.nice(10)
     options.timeout = None  # the parent enforces the limit, and kills
+    api.warm_up(options)
     while True:
         try:
             path = conn.recv()
         except (EOFError, OSError):
             return  # the writer is gone
-        conn.send(api.parse_file(Path(path), options))
+        conn.send(api.parse_file(Path(path), options, on_read=conn.send))
