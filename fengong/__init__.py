@@ -34,6 +34,7 @@ from schemas import Assignment, Notice, Role, Section, Task
 if TYPE_CHECKING:
     from pipeline.compare import Diff, UnitHistory
     from pipeline.export import ExportResult, export
+    from pipeline.notices import NoticeListing, list_notices, remove_notice
     from pipeline.units import UnitListing, list_units
     from schemas.export import TaskRecord
     from warehouse.store import Warehouse
@@ -43,6 +44,9 @@ _LAZY = {
     "export": "pipeline.export:export",
     "ExportResult": "pipeline.export:ExportResult",
     "list_units": "pipeline.units:list_units",
+    "list_notices": "pipeline.notices:list_notices",
+    "remove_notice": "pipeline.notices:remove_notice",
+    "NoticeListing": "pipeline.notices:NoticeListing",
     "UnitListing": "pipeline.units:UnitListing",
     "Diff": "pipeline.compare:Diff",
     "UnitHistory": "pipeline.compare:UnitHistory",
@@ -105,6 +109,7 @@ __all__ = [
     "FileResult",
     "IngestReport",
     "Notice",
+    "NoticeListing",
     "Options",
     "Role",
     "Section",
@@ -118,9 +123,11 @@ __all__ = [
     "diff",
     "export",
     "ingest",
+    "list_notices",
     "list_units",
     "notices",
     "parse",
+    "remove_notice",
     "report",
     "tasks",
     "unit",

@@ -3,19 +3,14 @@ the main command group in pipeline/cli.py; the work is pipeline/notices.py)."""
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from dataclasses import asdict
+from dataclasses import astuple
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from pipeline.cli_options import db_option, lock_timeout_option, rows_format_option
+from pipeline.formats import print_rows
+from pipeline.printable import console, printable
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 COLUMNS = (
     "notice_id",
     "region",
@@ -31,30 +26,23 @@ COLUMNS = (
 
 @click.command()
 @db_option
-@rows_format_option("csv", "json")
+@rows_format_option()
 @lock_timeout_option
-def notices(db: str, fmt: str, lock_timeout: float) -> None:
+def notices(db: str, fmt: str, raw_csv: bool, lock_timeout: float) -> None:
     """List the notices held: region, year, plan title, the file whose reading is stored
     (current), how many files have carried it (versions), and its tasks, assignments and
     warnings.
 
-    Example: fengong notices --format csv > notices.csv
+    \b
+    Example:
+      fengong notices --format csv > 通知.csv
     """
     from pipeline.notices import list_notices
 
-    listing = [asdict(n) for n in list_notices(db, lock_timeout)]
-    if fmt == "json":
-        click.echo(json.dumps(listing, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(listing)
-    else:
-        table = Table(*COLUMNS)
-        for row in listing:
-            table.add_row(*("" if row[c] is None else str(row[c]) for c in COLUMNS))
-        out.print(table)
-        out.print(f"{len(listing)} notices", highlight=False)
+    listing = list_notices(db, lock_timeout)
+    print_rows(COLUMNS, [astuple(n) for n in listing], fmt, raw_csv=raw_csv)
+    if fmt == "table":
+        console().print(f"{len(listing)} notices")
 
 
 @click.command()
@@ -66,15 +54,16 @@ def remove(notice: str, db: str, lock_timeout: float) -> None:
     transaction: its rows and versions go, its tasks are reported as removed by
     `export --since`, and the plans before and after it are compared with each other.
 
-    Example: fengong remove 9563136c42730e7c
+    \b
+    Example:
+      fengong remove 9563136c42730e7c
     """
     from pipeline.notices import remove_notice
 
     removal = remove_notice(db, notice, lock_timeout)
     n = removal.notice
     what = " ".join(str(x) for x in (n.region, n.year, n.plan_title) if x is not None)
-    err.print(
-        f"removed {n.notice_id} ({what}): {removal.tasks} tasks, {n.versions} version(s); "
-        "year links and change records updated",
-        highlight=False,
+    console(stderr=True).print(
+        f"removed {n.notice_id} ({printable(what)}): {removal.tasks} tasks, "
+        f"{n.versions} version(s); year links and change records updated"
     )

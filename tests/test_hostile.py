@@ -376,7 +376,7 @@ def test_a_file_that_needs_more_memory_than_a_worker_may_take_is_refused(
 def test_jobs_never_exceed_the_cpus() -> None:
     cpus = len(os.sched_getaffinity(0))
     assert worker_count(500, Options(jobs=64)) == min(64, cpus)
-    assert worker_count(500, Options()) == cpus
+    assert worker_count(500, Options(jobs=None)) == cpus
 
 
 # 14. readers and the writer ------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_markup_and_control_characters_in_file_names_print_as_text(tmp_path: Pat
         f"error {folder}/esc\\x1b[31mred.txt: empty file "
         "(the download probably failed; fetch it again)",
     ]
-    assert err_lines[2].startswith("3 files: 1 ingested, 0 replaced, 0 unchanged, 2 failed")
+    assert err_lines[2].startswith("3 files: 1 ingested, 0 replaced, 0 unchanged, 0 kept, 2 failed")
     assert err_lines[3] == (
         f"skipped 1 file that are not notices by their extension: {folder}/notes.xls "
         "(give a file by its name to read it)"
