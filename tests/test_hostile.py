@@ -457,7 +457,7 @@ def test_options_are_checked_before_anything_is_opened(seeded: Path, tmp_path: P
         ("ingest", str(SEED), "--units", str(letters)): "units[0] needs a name and lists of",
         ("units", "--units", str(suffixes)): "suffixes is a list of strings",
         (*feed, "--since", "0001-01-01T00:00:00+14:00"): "falls outside the calendar once",
-        (*feed, "--since", "yesterday"): "'yesterday' is not a date or time",
+        (*feed, "--since", "yesterday"): "--since 'yesterday': not a date or time",
         (*feed, "--year", "99999999999"): "99999999999 is not in the range 1<=x<=9999",
         ("diff", "--region", "南沙区", "--to", "-3"): "-3 is not in the range 1<=x<=9999",
         ("query", "select 1", "--lock-timeout", "inf"): "'inf' is not a number of seconds ≥ 0",
@@ -466,7 +466,7 @@ def test_options_are_checked_before_anything_is_opened(seeded: Path, tmp_path: P
         for db in (seeded, fresh):
             code, lines = cli(*args, "--db", str(db))
             assert code == 2 and len(lines) == 1, (args, lines)
-            assert lines[0].startswith("Error: Invalid value for '") and message in lines[0], lines
+            assert lines[0].startswith("Error: ") and message in lines[0], lines
     assert snapshot(seeded) == before
     assert not fresh.exists() and not (tmp_path / "t.csv").exists()
 
