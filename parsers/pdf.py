@@ -79,7 +79,10 @@ def _read(data: bytes) -> Document:
                 empty += 1
             elif isinstance(read, str):
                 unreadable += 1
-                warnings.append(NoticeWarning(kind="unreadable_text", message=read))
+                prov = Provenance(page=page.page_number)
+                warnings.append(
+                    NoticeWarning(kind="unreadable_text", message=read, provenance=prov)
+                )
             else:
                 pages.append(read)
     finally:
