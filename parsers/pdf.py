@@ -151,13 +151,14 @@ def _read_page(page: Any, warnings: list[NoticeWarning]) -> Page | str | None:
         chars = [c for c in page.chars if c["text"].strip()]
         if not chars:
             return None
-        bad = [c for c in chars if _undecodable(c["text"])]
+        unmapped = [_undecodable(c["text"]) for c in chars]
+        bad = [c for c, u in zip(chars, unmapped, strict=True) if u]
         if len(bad) > UNREADABLE_SHARE * len(chars):
             return f"page {page.page_number}: text unreadable ((cid:N)/private-use fonts), skipped"
         drawn = rules(page)
         edges = [r.edge() for r in drawn]
         open_ys = [r.at for r in drawn if not r.drawn]
-        readable = [c for c in chars if not _undecodable(c["text"])]
+        readable = [c for c, u in zip(chars, unmapped, strict=True) if not u] if bad else chars
         tables = _tables(page, edges, readable, open_ys)
     out = Page(page.page_number, float(page.width), float(page.height))
     outside = [c for c in readable if not any(_inside(c, t) for t in tables)]

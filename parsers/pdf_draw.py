@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from pdfminer.pdfinterp import PDFPageInterpreter
@@ -53,44 +53,35 @@ def layout(page: Any) -> None:
     page._layout = device.get_result()
 
 
-@dataclass(slots=True)
-class _Seen:
-    """What pdfminer's graphics state leaves out: the clip, and the alpha that `gs` sets."""
-
-    clip: Box | None = None
-    stroke_alpha: float = 1.0
-    fill_alpha: float = 1.0
-
-
 class _Interpreter(PDFPageInterpreter):
     """pdfminer's interpreter with the clipping path kept as a device-space box (the bounding
     box of the clip paths intersected; exact for the rectangles that clip tables) and the
     `gs` operator read for what makes a path unseen or thin: stroke and fill alpha (CA, ca),
-    line width (LW)."""
+    line width (LW). The clip and the alphas are saved and restored with q/Q."""
 
-    inherited: _Seen | None = None
+    inherited: tuple[Box | None, float, float] = (None, 1.0, 1.0)
 
     def init_state(self, ctm: Matrix) -> None:
         super().init_state(ctm)
         self.graphicstate.linewidth = 1.0  # the PDF Reference's initial value
-        self.seen = replace(self.inherited) if self.inherited else _Seen()
-        self.saved: list[_Seen] = []
+        self.clip, self.stroke_alpha, self.fill_alpha = self.inherited
+        self.saved: list[tuple[Box | None, float, float]] = []
         self.clipping = False
 
     def dup(self) -> PDFPageInterpreter:
         """A form XObject's interpreter: its content is clipped by the clip in force."""
         other = super().dup()
         assert isinstance(other, _Interpreter)
-        other.inherited = replace(self.seen)
+        other.inherited = (self.clip, self.stroke_alpha, self.fill_alpha)
         return other
 
     def do_q(self) -> None:
         super().do_q()
-        self.saved.append(replace(self.seen))
+        self.saved.append((self.clip, self.stroke_alpha, self.fill_alpha))
 
     def do_Q(self) -> None:
         if self.gstack and self.saved:
-            self.seen = self.saved.pop()
+            self.clip, self.stroke_alpha, self.fill_alpha = self.saved.pop()
         super().do_Q()
 
     def do_gs(self, name: object) -> None:
@@ -106,9 +97,9 @@ class _Interpreter(PDFPageInterpreter):
             if not isinstance(value, int | float):
                 continue
             if key == "CA":
-                self.seen.stroke_alpha = float(value)
+                self.stroke_alpha = float(value)
             elif key == "ca":
-                self.seen.fill_alpha = float(value)
+                self.fill_alpha = float(value)
             elif key == "LW":
                 self.graphicstate.linewidth = float(value)
 
@@ -119,11 +110,9 @@ class _Interpreter(PDFPageInterpreter):
         self.clipping = True
 
     def _paint(self, paint: Callable[[], None], stroke: bool = False, fill: bool = False) -> None:
-        box = _path_box(self.curpath, self.ctm)
-        clip = self.seen.clip
-        unseen = (not stroke or self.seen.stroke_alpha <= 0) and (
-            not fill or self.seen.fill_alpha <= 0
-        )
+        clip = self.clip
+        box = _path_box(self.curpath, self.ctm) if clip is not None or self.clipping else None
+        unseen = (not stroke or self.stroke_alpha <= 0) and (not fill or self.fill_alpha <= 0)
         outside = box is not None and clip is not None and not _overlap(box, clip)
         if ((stroke or fill) and unseen) or outside:
             self.curpath = []  # transparent, or wholly outside the clip: nothing shows
@@ -132,7 +121,7 @@ class _Interpreter(PDFPageInterpreter):
         if self.clipping:  # the clip applies to what is painted after this operator
             self.clipping = False
             if box is not None:
-                self.seen.clip = box if clip is None else _intersect(box, clip)
+                self.clip = box if clip is None else _intersect(box, clip)
 
     def do_n(self) -> None:
         self._paint(super().do_n)
