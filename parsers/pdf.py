@@ -173,6 +173,9 @@ def _read_page(page: Any, warnings: list[NoticeWarning]) -> Page | str | None:
             )
             prov = Provenance(page=out.number, bbox=rounded(table.bbox))
             warnings.append(NoticeWarning(kind="reader", message=message, provenance=prov))
+        for row in table.rows:  # the cells' lines served the page: keep their text only
+            for cell, _ in row.cells:
+                cell.lines = []
     for line in lines(bad):
         glyphs = line.text.count("(cid:") or len(line.text.replace(" ", ""))
         message = (
