@@ -32,9 +32,10 @@ from pipeline.frames import assignments, notices, tasks
 from schemas import Assignment, Notice, Role, Section, Task
 
 if TYPE_CHECKING:
-    from pipeline.compare import Diff, UnitHistory
+    from pipeline.compare import Diff
     from pipeline.export import ExportResult, export
     from pipeline.notices import NoticeListing, list_notices, remove_notice
+    from pipeline.unit_history import UnitHistory
     from pipeline.units import UnitListing, list_units
     from schemas.export import TaskRecord
     from warehouse.store import Warehouse
@@ -49,7 +50,7 @@ _LAZY = {
     "NoticeListing": "pipeline.notices:NoticeListing",
     "UnitListing": "pipeline.units:UnitListing",
     "Diff": "pipeline.compare:Diff",
-    "UnitHistory": "pipeline.compare:UnitHistory",
+    "UnitHistory": "pipeline.unit_history:UnitHistory",
     "TaskRecord": "schemas.export:TaskRecord",
     "Warehouse": "warehouse.store:Warehouse",
 }
@@ -86,13 +87,28 @@ def unit(
     name: str, region: str | None = None, *, db: str | None = None, unit_files: tuple[str, ...] = ()
 ) -> UnitHistory:
     """One unit's tasks, year by year (what ``fengong unit`` prints); ``name`` may be an
-    alias or abbreviation (区政数局). ``.org``, ``.aliases``, ``.rows`` (dicts of year,
-    region, plan_title, role, task_key, text, inherited)."""
-    from pipeline.compare import unit_history
+    alias or abbreviation (区政数局). ``.org``, ``.region``, ``.aliases``, ``.rows`` (dicts of
+    year, region, plan_title, role, task_key, text, inherited). A unit is a name within a
+    region: when several regions hold a unit of this name, pass ``region`` or call
+    ``unit_histories``. Raises ``pipeline.unit_history.UnitNotFound`` (no such unit, or
+    several regions hold one) and ``pipeline.reading.FeedError`` (a region not held)."""
     from pipeline.reading import reading
+    from pipeline.unit_history import unit_history
 
     with reading(db or default_db()) as wh:
         return unit_history(wh, name, region, unit_files)
+
+
+def unit_histories(
+    name: str, region: str | None = None, *, db: str | None = None, unit_files: tuple[str, ...] = ()
+) -> list[UnitHistory]:
+    """The history of the unit ``name`` names in each region that holds one, each region
+    apart (what ``fengong unit`` lists when several regions hold the name), by region."""
+    from pipeline.reading import reading
+    from pipeline.unit_history import unit_histories as histories
+
+    with reading(db or default_db()) as wh:
+        return histories(wh, name, region, unit_files)
 
 
 def report(d: Diff) -> str:
@@ -131,4 +147,5 @@ __all__ = [
     "report",
     "tasks",
     "unit",
+    "unit_histories",
 ]

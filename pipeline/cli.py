@@ -34,7 +34,7 @@ class _Commands(click.Group):
 
     lazy: ClassVar[dict[str, str]] = {
         "diff": "pipeline.cli_compare:diff",  # fengong diff --region R --from Y --to Y
-        "unit": "pipeline.cli_compare:unit",  # fengong unit NAME
+        "unit": "pipeline.cli_unit:unit",  # fengong unit NAME
         "export": "pipeline.cli_export:export",  # fengong export --format F --out PATH
         "notices": "pipeline.cli_notices:notices",  # fengong notices
         "remove": "pipeline.cli_notices:remove",  # fengong remove NOTICE_ID|FILE

@@ -1,5 +1,5 @@
-"""`fengong diff` and `fengong unit`: comparing years and following a unit (registered on the
-main command group in pipeline/cli.py)."""
+"""`fengong diff`: comparing a region's plans of two years (registered on the main command
+group in pipeline/cli.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from pipeline.cli_options import (
     db_option,
     lock_timeout_option,
     rows_format_option,
-    units_option,
 )
-from pipeline.compare import ROLE_GROUPS, CompareError, Diff, compare, unit_history
+from pipeline.compare import CompareError, Diff, compare
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
 from pipeline.reading import FeedError, reading
@@ -202,68 +201,3 @@ def diff(
         print_rows(DIFF_COLUMNS, diff_rows(d), fmt, raw_csv=raw_csv)
     if html_path:
         click.echo(f"report written to {printable(html_path)}", err=True)
-
-
-@click.command()
-@click.argument("name")
-@click.option("--region", help="Only this region's plans.")
-@db_option
-@units_option()
-@rows_format_option()
-@lock_timeout_option
-def unit(
-    name: str,
-    region: str | None,
-    db: str,
-    unit_files: tuple[str, ...],
-    fmt: str,
-    raw_csv: bool,
-    lock_timeout: float,
-) -> None:
-    """What a unit led, co-organised and was responsible for, year by year (NAME may be an
-    alias or abbreviation: 区政数局).
-
-    \b
-    Example:
-      fengong unit 区政数局 --region 南沙区 --format csv > 区政数局.csv
-    """
-    with _warehouse(db, lock_timeout) as wh:
-        h = unit_history(wh, name, region, unit_files)
-    if fmt == "json":
-        click.echo(dumps({"org": h.org, "aliases": h.aliases, "tasks": h.rows}, indent=1))
-        return
-    if fmt != "table":
-        columns = ["org", "year", "region", "plan_title", "role", "task_key", "text", "inherited"]
-        rows = [[h.org, *(r[c] for c in columns[1:])] for r in h.rows]
-        print_rows(columns, rows, fmt, raw_csv=raw_csv)
-        return
-    out = console()
-    also = f" (asked as {printable(h.asked)})" if h.asked != h.org else ""
-    aliases = f"; also written {printable('、'.join(h.aliases))}" if h.aliases else ""
-    out.print(Text.assemble((printable(h.org), "bold"), also + aliases))
-    if not h.rows:
-        out.print("named in no task of the plans held")
-    years = sorted({(r["year"], r["region"], r["plan_title"]) for r in h.rows}, key=str)
-    for year, reg, title in years:
-        rows = [
-            r for r in h.rows if (r["year"], r["region"], r["plan_title"]) == (year, reg, title)
-        ]
-        counts = ", ".join(
-            f"{sum(1 for r in rows if r['role'] == role)} {word}"
-            for role, word in ROLE_GROUPS.items()
-            if any(r["role"] == role for r in rows)
-        )
-        table = Table(
-            title=Text(printable(f"{year} {reg} — {title}: {counts}")), title_justify="left"
-        )
-        for col in ("role", "task", "text"):
-            table.add_column(col)
-        for role, word in ROLE_GROUPS.items():
-            for r in rows:
-                if r["role"] == role:
-                    table.add_row(
-                        word + (" (inherited)" if r["inherited"] else ""),
-                        _cell(r["task_key"]),
-                        _cell(r["text"]),
-                    )
-        out.print(table)

@@ -1,5 +1,5 @@
-"""`fengong units`: the units the warehouse has met (registered on the main command group in
-pipeline/cli.py)."""
+"""`fengong units`: the units the warehouse has met, one listing per region and unit
+(registered on the main command group in pipeline/cli.py)."""
 
 from __future__ import annotations
 
@@ -9,51 +9,60 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from parsers.lexicon import ROLE_KINDS
 from pipeline.cli_options import db_option, lock_timeout_option, rows_format_option, units_option
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
 
 
 @click.command()
+@click.option(
+    "--region", help="Only this region's units (南沙区 also finds 广州市南沙区; 区 finds none)."
+)
 @db_option
 @units_option("A unit file of aliases and renames: list under its canonical names; repeatable.")
 @rows_format_option()
 @lock_timeout_option
 def units(
-    db: str, unit_files: tuple[str, ...], fmt: str, raw_csv: bool, lock_timeout: float
+    region: str | None,
+    db: str,
+    unit_files: tuple[str, ...],
+    fmt: str,
+    raw_csv: bool,
+    lock_timeout: float,
 ) -> None:
-    """List the units met in ingested notices: aliases, role counts, notices.
+    """List the units met in ingested notices, each region's apart: aliases, role counts,
+    notices.
 
     \b
     Example:
-      fengong units --format csv > 单位.csv
+      fengong units --region 南沙区 --format csv > 单位.csv
     """
     from pipeline.reading import FeedError
-    from pipeline.units import list_units  # duckdb only when a command needs it
-    from warehouse.store import WarehouseError
+    from pipeline.units import COLUMNS, list_units  # duckdb only when a command needs it
+    from warehouse.errors import WarehouseError
 
     try:
-        listing = list_units(db, unit_files, lock_timeout)
+        listing = list_units(db, unit_files, lock_timeout, region)
     except (FeedError, WarehouseError) as exc:
         raise click.ClickException(printable(exc)) from None
     if fmt == "json":
         click.echo(dumps([asdict(u) for u in listing], indent=1))
         return
     rows = [u.row() for u in listing]
-    columns = ["org", "aliases", "collective", *ROLE_KINDS, "notices"]
     if fmt != "table":
-        print_rows(columns, [[r[c] for c in columns] for r in rows], fmt, raw_csv=raw_csv)
+        print_rows(COLUMNS, [[r[c] for c in COLUMNS] for r in rows], fmt, raw_csv=raw_csv)
         return
-    table = Table("org", "aliases", "roles", "notices", show_lines=False)
+    table = Table("org", "region", "aliases", "roles", "notices", show_lines=False)
     for unit, row in zip(listing, rows, strict=True):
         roles = ", ".join(f"{r} {n}" for r, n in unit.roles.items() if n)
         table.add_row(
             Text(printable_cell(unit.org)),
+            Text(printable_cell(unit.region or "—")),
             Text(printable_cell(row["aliases"])),
             roles,
             Text(printable_cell(row["notices"])),
         )
     out = console()
     out.print(table)
-    out.print(f"{len(listing)} units")
+    regions = len({u.region for u in listing if u.region is not None})
+    out.print(f"{len(listing)} units in {regions} region{'s' if regions != 1 else ''}")

@@ -3,8 +3,8 @@
 compare() is what `fengong diff` prints and renders: the linked tasks (stored on ingest; for a
 pair of years that was not compared on ingest, such as 2020 against 2022 with 2021 in
 between, aligned here on the fly with the same method), the tasks added and removed, the
-owner changes, and how many tasks each unit owns in each year. unit_history() is what
-`fengong unit` prints.
+owner changes, and how many tasks each unit owns in each year. (One unit's history, what
+`fengong unit` prints, is pipeline/unit_history.py.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from parsers.units import expand_abbreviations, load_registry
 from warehouse.align import align
 from warehouse.feeds import region_matches, regions
 from warehouse.links import task_texts
@@ -230,68 +229,3 @@ def compare(wh: Warehouse, region: str, year_from: int | None, year_to: int | No
     diff.removed = [t for k, t in tasks_b.items() if k not in linked_b]
     diff.added = [t for k, t in tasks_a.items() if k not in linked_a]
     return diff
-
-
-# one unit across the years ------------------------------------------------------------------
-
-ROLE_GROUPS = {
-    "lead": "led",
-    "co": "co-organised",
-    "responsible": "responsible",
-    "coordinator": "coordinated",
-    "implementer": "implemented",
-    "support": "supported",
-}
-
-
-@dataclass
-class UnitHistory:
-    org: str
-    asked: str
-    aliases: list[str]
-    rows: list[dict[str, Any]]  # year, region, plan_title, role, task_key, text
-
-
-def resolve_unit(
-    wh: Warehouse, name: str, unit_files: tuple[str, ...] = ()
-) -> tuple[str, list[str]]:
-    """The canonical name the warehouse stores for a unit, by name, stored alias, registry
-    abbreviation or rename, or an abbreviation of exactly one stored name; and its aliases."""
-    known = {
-        org: list(aliases) for org, aliases in wh.sql("SELECT org, aliases FROM v_units").fetchall()
-    }
-    if name in known:
-        return name, known[name]
-    by_alias = sorted({org for org, aliases in known.items() if name in aliases})
-    if len(by_alias) == 1:
-        return by_alias[0], known[by_alias[0]]
-    registry = load_registry([*unit_files])
-    plain, _plate = registry.split_plate(name)
-    canonical = registry.canonical(plain)
-    if canonical in known:
-        return canonical, known[canonical]
-    guess = expand_abbreviations([plain, *known], registry).get(plain)
-    if guess in known:
-        return guess, known[guess]
-    close = sorted(o for o in known if plain in o or o in plain)[:5]
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise CompareError(f"{name}: no such unit in the warehouse{hint}")
-
-
-def unit_history(
-    wh: Warehouse, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
-) -> UnitHistory:
-    org, aliases = resolve_unit(wh, name, unit_files)
-    rows = wh.sql(
-        """
-        SELECT n.year, n.region, n.plan_title, a.role, a.task_key, t.text, a.inherited
-        FROM v_assignments a
-        JOIN tasks t USING (notice_id, task_id)
-        JOIN v_notices n USING (notice_id)
-        WHERE a.org = ? AND (? IS NULL OR list_contains(?, n.region))
-        ORDER BY n.year, n.region, n.notice_id, t.ord, a.role
-        """,
-        [org, region, matching_regions(wh, region) if region else []],
-    ).fetchall()
-    cols = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
-    return UnitHistory(org, name, aliases, [dict(zip(cols, r, strict=True)) for r in rows])

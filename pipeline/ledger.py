@@ -14,7 +14,10 @@ glyphs), wrapped, each row as tall as its wrapped text up to Excel's limit of 40
 A cell is at most 32,767 characters (Excel's limit): a longer text is cut, the cut is said
 at the end of the cell, and the writer returns a line for each cut cell.
 
-Unit sheets (the tasks each unit is named in, with 本单位角色) only when asked for.
+Unit sheets (the tasks each unit is named in, with 本单位角色) only when asked for: one per
+region and unit, since a unit is a name within a region (five districts' 区卫生健康局 are five
+sheets, never one); when the rows span several regions a sheet's name starts with its region
+(南沙区·区卫生健康局).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
+
+from pipeline.regions import NO_REGION
 
 ROLE_NAMES = {
     "lead": "牵头",
@@ -51,7 +56,6 @@ LEDGER_COLUMNS = [
     "备注",
 ]
 CHANGE_NAMES = {"new": "新增", "changed": "修改", "removed": "删除"}
-NO_REGION = "未注明地区"
 FONT = "宋体"  # SimSun: what offices print in; LibreOffice maps it to a CJK font it has
 FONT_SIZE = 10.5  # 五号
 # Column widths in Excel's units (the width of "0" in the default font); a CJK character of
@@ -131,9 +135,9 @@ def write_ledger(
     name: str | None = None,
 ) -> LedgerResult:
     """Write the ledger of `rows` (export rows in plan order) to the file `out`. `changes`
-    adds the 变更 column (an export --since); `unit_sheets` adds one sheet per unit after the
-    plans' sheets, most tasks first (removed tasks are on the plan sheets only). `name` is
-    how the cut lines name the file (default: `out`)."""
+    adds the 变更 column (an export --since); `unit_sheets` adds one sheet per region and
+    unit after the plans' sheets (`unit_sheet_rows`; removed tasks are on the plan sheets
+    only). `name` is how the cut lines name the file (default: `out`)."""
     columns = [*LEDGER_COLUMNS, *(["变更"] if changes else [])]
     plans: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -156,25 +160,41 @@ def write_ledger(
         _sheet(book.add_worksheet(sheet), styles, plan_title(first), columns, lines, shown, result)
         result.sheets.append(sheet)
     if unit_sheets:
-        by_unit: dict[str, dict[str, dict[str, str]]] = {}
-        for plan_rows in plans.values():
-            for row in plan_rows:
-                for a in row["assignments"]:
-                    line = by_unit.setdefault(a["org"], {}).setdefault(
-                        row["task_id"], {**ledger_row(row), "本单位角色": ""}
-                    )
-                    line["本单位角色"] = "、".join(
-                        filter(None, [line["本单位角色"], ROLE_NAMES[a["role"]]])
-                    )
-        unit_columns = [*columns[:4], "本单位角色", *columns[4:]]
-        for org, by_task in sorted(by_unit.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            sheet = names.take(org)
-            title = f"{org}：本单位承担的任务"
+        one_region = _one_region(plans.values())
+        for (region, org), lines in unit_sheet_rows(plans.values()):
+            sheet = names.take(org if one_region else f"{region}·{org}")
+            title = f"{org}（{region}）：本单位承担的任务"
             ws = book.add_worksheet(sheet)
-            _sheet(ws, styles, title, unit_columns, list(by_task.values()), shown, result)
+            _sheet(
+                ws, styles, title, [*columns[:4], "本单位角色", *columns[4:]], lines, shown, result
+            )
             result.sheets.append(sheet)
     book.close()
     return result
+
+
+def unit_sheet_rows(
+    plans: Iterable[list[dict[str, Any]]],
+) -> list[tuple[tuple[str, str], list[dict[str, str]]]]:
+    """The unit sheets' lines: ((region, unit), ledger lines with 本单位角色) for every unit
+    named in a task, one per region and unit (the region as the 地区 column shows it), by
+    region, then most tasks first. Removed tasks name no unit, so they are on no unit sheet."""
+    by_unit: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+    for plan_rows in plans:
+        for row in plan_rows:
+            for a in row["assignments"]:
+                line = by_unit.setdefault((row["region"] or NO_REGION, a["org"]), {}).setdefault(
+                    row["task_id"], {**ledger_row(row), "本单位角色": ""}
+                )
+                line["本单位角色"] = "、".join(
+                    filter(None, [line["本单位角色"], ROLE_NAMES[a["role"]]])
+                )
+    ranked = sorted(by_unit.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1]))
+    return [(key, list(by_task.values())) for key, by_task in ranked]
+
+
+def _one_region(plans: Iterable[list[dict[str, Any]]]) -> bool:
+    return len({row["region"] for plan_rows in plans for row in plan_rows}) <= 1
 
 
 class _Styles:

@@ -40,8 +40,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from pipeline.reading import FeedError
+from pipeline.regions import NO_REGION
 
-NO_REGION = "未注明地区"
 NO_YEAR = 0
 MARKER = ".fengong-export.json"
 _ESCAPE = set('/\\=%:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}

@@ -10,7 +10,8 @@ from pathlib import Path
 from parsers.units import load_registry
 from pipeline.times import as_utc, parse_utc
 from warehouse import feeds
-from warehouse.store import Warehouse, WarehouseError, migrations
+from warehouse.errors import WarehouseError
+from warehouse.store import Warehouse, migrations
 
 
 class FeedError(Exception):
@@ -50,20 +51,28 @@ def filters(
     unit: str | None = None,
     since: dt.datetime | None = None,
 ) -> feeds.Filters:
-    """The filters, with the unit resolved to the canonical names the warehouse stores for it
-    (through the aliases notices printed, and the unit registry's abbreviations)."""
-    if region is not None:
-        check_region(wh, region)
+    """The filters, with the unit resolved in each region apart (a unit is a name within a
+    region: pipeline/regional_units.find_units), so an alias one region's notices printed
+    never brings in another region's unit; the name as asked and the registry's full name
+    for it (区政数局 → 区政务服务数据管理局) also find the tasks of removed notices.
+    Raises FeedError for a region not held, and for a unit no region asked for holds."""
+    from pipeline.regional_units import find_units, regions_listed
+
+    regions = check_region(wh, region) if region is not None else None
     units: tuple[str, ...] = ()
+    keys: tuple[tuple[str | None, str], ...] = ()
     if unit:
-        asked = tuple(dict.fromkeys((unit, load_registry().canonical(unit))))
-        units = tuple(feeds.known_units(wh.con, asked))
-        if not units:
+        found = find_units(wh.con, unit, regions=regions)
+        if not found:
+            elsewhere = find_units(wh.con, unit) if regions is not None else []
+            place = f"{region} in {wh.path} (held in {regions_listed(elsewhere)})"
             raise FeedError(
-                f"no unit named {unit} in {wh.path} "
-                '(list them: fengong query "select org, aliases from v_units")'
+                f"no unit named {unit} in {place if elsewhere else wh.path} "
+                "(list them: fengong units)"
             )
-    return feeds.Filters(region=region, year=year, units=units, since=_utc(since))
+        units = tuple(dict.fromkeys((unit, load_registry().canonical(unit))))
+        keys = tuple((u.region, name) for u in found for name in u.names)
+    return feeds.Filters(region=region, year=year, units=units, since=_utc(since), unit_keys=keys)
 
 
 def check_region(wh: Warehouse, region: str) -> list[str]:

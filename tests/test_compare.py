@@ -173,8 +173,9 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
     full = fengong("unit", "区政务服务数据管理局", "--db", str(two_years), "--format", "json")
     short = fengong("unit", "区政数局", "--db", str(two_years), "--format", "json")
     assert full.returncode == 0 and short.returncode == 0, short.stderr
-    a, b = json.loads(full.stdout), json.loads(short.stdout)
+    [a], [b] = json.loads(full.stdout), json.loads(short.stdout)  # one region: one unit
     assert a == b and a["org"] == "区政务服务数据管理局" and "区政数局" in a["aliases"]
+    assert a["region"] == "南沙区"
     by_year: dict[int, dict[str, set[str]]] = {}
     for t in a["tasks"]:
         by_year.setdefault(t["year"], {}).setdefault(t["role"], set()).add(t["task_key"])
@@ -195,7 +196,7 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
         "unit", "区信息中心", "--units", str(renames), "--db", str(two_years), "--format", "json"
     )
     assert old.returncode == 0, old.stderr
-    assert json.loads(old.stdout)["tasks"] == a["tasks"]
+    assert json.loads(old.stdout)[0]["tasks"] == a["tasks"]
     missing = fengong("unit", "区不存在局", "--db", str(two_years))
     assert missing.returncode == 1 and "no such unit" in missing.stderr
 

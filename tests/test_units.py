@@ -75,12 +75,15 @@ def test_units_from_several_notices_with_role_counts_as_csv(db: Path) -> None:
     ingest([CONSTRUCTED / "c04-traditional.html", CONSTRUCTED / "c03-preamble-list.html"], db=db)
     proc = run("units", "--db", str(db), "--format", "csv")
     assert proc.returncode == 0, proc.stderr
-    rows = {r["org"]: r for r in csv.DictReader(io.StringIO(proc.stdout))}
-    office = rows["区政府办公室"]
-    assert office["notices"] == "思明区 2017; 鄞州区 2019"  # by year
-    assert "區政府辦公室" in office["aliases"].split("、")  # the traditional form printed
-    assert int(office["coordinator"]) == 4 and int(office["lead"]) == 4
-    assert rows["各镇（街道）"]["collective"] == "true"  # CSV booleans as JSON writes them
+    rows = {(r["region"], r["org"]): r for r in csv.DictReader(io.StringIO(proc.stdout))}
+    # two districts' 区政府办公室 are two units, each with its own counts (the golds')
+    siming, yinzhou = rows["思明区", "区政府办公室"], rows["鄞州区", "区政府办公室"]
+    assert siming["notices"] == "思明区 2017" and yinzhou["notices"] == "鄞州区 2019"
+    assert "區政府辦公室" in siming["aliases"].split("、")  # the traditional form printed
+    assert "區政府辦公室" not in yinzhou["aliases"].split("、")  # … in 思明区 only
+    assert (int(siming["lead"]), int(siming["coordinator"])) == (3, 1)
+    assert (int(yinzhou["lead"]), int(yinzhou["coordinator"])) == (1, 3)
+    assert rows["鄞州区", "各镇（街道）"]["collective"] == "true"  # CSV booleans as JSON writes
     table = run("units", "--db", str(db))
     assert table.returncode == 0 and "区政府办公室" in table.stdout
 

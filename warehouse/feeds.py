@@ -3,9 +3,10 @@
 Every query takes the same named parameters, each NULL when not filtering:
 $region (南沙区 also finds 广州市南沙区, as `fengong diff` does; 区 finds nothing: see
 `region_matches`), $year;
-$units (names or aliases of units, resolved through unit_aliases, so 区政数局 finds
-区政务服务数据管理局 wherever a notice printed it so); $since (only tasks that changed
-after this UTC time, and the ones removed after it).
+$units (unit names, matched in every region) and $unit_keys (units as (region, name) pairs:
+a unit is a name within a region, so a name resolved from an alias one region's notice
+printed finds that region's unit only; pipeline/reading.filters resolves them); $since (only
+tasks that changed after this UTC time, and the ones removed after it).
 
     rel = task_rows(con, Filters(region="南沙区", year=2020))   # a DuckDB relation
 """
@@ -25,8 +26,10 @@ ROLES = ("lead", "co", "responsible", "coordinator", "implementer", "support")
 class Filters:
     region: str | None = None
     year: int | None = None
-    units: tuple[str, ...] = ()  # any of these units (names or aliases), in any role
+    units: tuple[str, ...] = ()  # any of these unit names, in any region and role
     since: dt.datetime | None = None  # UTC, as the warehouse's timestamps
+    # any of these units, each a (region as stored, name) pair, in any role
+    unit_keys: tuple[tuple[str | None, str], ...] = ()
 
     def params(self, sql: str) -> dict[str, Any]:
         """The parameters the query uses (DuckDB refuses any other)."""
@@ -34,6 +37,7 @@ class Filters:
             "region": self.region,
             "year": self.year,
             "units": list(self.units) or None,
+            "unit_keys": [{"region": r, "org": o} for r, o in self.unit_keys] or None,
             "since": self.since,
         }
         return {k: v for k, v in given.items() if f"${k}" in sql}
@@ -64,7 +68,7 @@ def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # Notices in the asked region/year (removed ones too: their removed tasks are still reported),
-# and the canonical names of the asked units.
+# and the asked units (names in any region, and (region, name) pairs).
 _PICKED = f"""
 WITH picked_notices AS (
     SELECT * FROM (SELECT * FROM notices UNION ALL BY NAME SELECT * FROM removed_notices)
@@ -75,11 +79,8 @@ WITH picked_notices AS (
            AND length(region) > length($region)))
       AND ($year IS NULL OR year = $year)
 ), picked_units AS (
-    SELECT coalesce(list(DISTINCT org), []) AS orgs FROM (
-        SELECT name AS org FROM unit_aliases
-        WHERE list_contains($units, alias) OR list_contains($units, name)
-        UNION ALL SELECT unnest($units)
-    )
+    SELECT coalesce(CAST($units AS VARCHAR[]), []) AS names,
+           coalesce(CAST($unit_keys AS STRUCT(region VARCHAR, org VARCHAR)[]), []) AS keys
 )
 """
 
@@ -136,7 +137,8 @@ _TASK_ROWS = (
     WHERE ch.removed_at IS NOT NULL AND ch.changed_at > $since
 )
 SELECT * EXCLUDE (orgs, ord) FROM rows, picked_units p
-WHERE $units IS NULL OR list_has_any(rows.orgs, p.orgs)
+WHERE ($units IS NULL AND $unit_keys IS NULL) OR list_has_any(rows.orgs, p.names)
+   OR list_has_any(list_transform(rows.orgs, lambda o: {'region': rows.region, 'org': o}), p.keys)
 ORDER BY region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_key
 """
 )
@@ -148,7 +150,8 @@ SELECT n.region, n.year, n.plan_title, a.*
 FROM v_assignments a
 JOIN picked_notices n USING (notice_id)
 JOIN tasks t USING (notice_id, task_id), picked_units p
-WHERE ($units IS NULL OR list_contains(p.orgs, a.org))
+WHERE ($units IS NULL AND $unit_keys IS NULL) OR list_contains(p.names, a.org)
+   OR list_contains(p.keys, {'region': n.region, 'org': a.org})
 ORDER BY n.region NULLS LAST, n.year NULLS LAST, a.notice_id, t.ord, a.org
 """
 )
@@ -158,10 +161,11 @@ _NOTICES = (
     + """
 SELECT v.* FROM v_notices v
 JOIN picked_notices n USING (notice_id), picked_units p
-WHERE ($units IS NULL OR EXISTS (
+WHERE ($units IS NULL AND $unit_keys IS NULL) OR EXISTS (
     SELECT 1 FROM assignments a
-    WHERE a.notice_id = v.notice_id AND list_contains(p.orgs, a.org)
-))
+    WHERE a.notice_id = v.notice_id AND (list_contains(p.names, a.org)
+          OR list_contains(p.keys, {'region': v.region, 'org': a.org}))
+)
 ORDER BY v.region NULLS LAST, v.year NULLS LAST, v.notice_id
 """
 )
@@ -181,18 +185,6 @@ def assignment_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.
 def notice_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
     """v_notices; with units, only the notices that name one of them."""
     return con.sql(_NOTICES, params=filters.params(_NOTICES))
-
-
-def known_units(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> list[str]:
-    """The canonical names stored for these names or aliases (empty when none is known)."""
-    rows = con.execute(
-        "SELECT DISTINCT name FROM unit_aliases"
-        " WHERE list_contains($units, alias) OR list_contains($units, name)"
-        " UNION SELECT DISTINCT org FROM assignments WHERE list_contains($units, org)"
-        " ORDER BY 1",
-        {"units": list(names)},
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def latest_change(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:

@@ -25,11 +25,19 @@ CREATE OR REPLACE VIEW v_references AS
 SELECT notice_id, doc_number, title
 FROM notice_references;
 
+-- A unit is a name within a region: one row per (org, region), so five districts'
+-- 区卫生健康局 are five rows (region is the notices' region as stored; NULL when they print
+-- none). Counts and aliases are the region's own.
 CREATE OR REPLACE VIEW v_units AS
-SELECT name AS org, coalesce(list(DISTINCT alias ORDER BY alias) FILTER (WHERE alias <> name), []) AS aliases, bool_or(collective) AS collective,
-       count(DISTINCT notice_id) AS notices
-FROM unit_aliases
-GROUP BY name;
+SELECT u.name AS org,
+       coalesce(list(DISTINCT u.alias ORDER BY u.alias) FILTER (WHERE u.alias <> u.name), [])
+           AS aliases,
+       bool_or(u.collective) AS collective,
+       count(DISTINCT u.notice_id) AS notices,
+       n.region
+FROM unit_aliases u
+JOIN notices n USING (notice_id)
+GROUP BY u.name, n.region;
 
 -- What the parser could not place with certainty (migration 004), in the notice's order.
 CREATE OR REPLACE VIEW v_warnings AS
