@@ -65,11 +65,9 @@ def filters(
         found = find_units(wh.con, unit, regions=regions)
         if not found:
             elsewhere = find_units(wh.con, unit) if regions is not None else []
-            place = f"{region} in {wh.path} (held in {regions_listed(elsewhere)})"
-            raise FeedError(
-                f"no unit named {unit} in {place if elsewhere else wh.path} "
-                "(list them: fengong units)"
-            )
+            where = f"{region} in {wh.path}" if elsewhere else str(wh.path)
+            held = f"held in {regions_listed(elsewhere)}; " if elsewhere else ""
+            raise FeedError(f"no unit named {unit} in {where} ({held}list them: fengong units)")
         units = tuple(dict.fromkeys((unit, load_registry().canonical(unit))))
         keys = tuple((u.region, name) for u in found for name in u.names)
     return feeds.Filters(region=region, year=year, units=units, since=_utc(since), unit_keys=keys)

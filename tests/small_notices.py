@@ -45,3 +45,43 @@ def write_conghua(folder: Path) -> Path:
     path = folder / "conghua-2022.txt"
     path.write_text(CONGHUA_2022, encoding="utf-8")
     return path
+
+
+# A notice that prints no region (stored with region NULL, listed under the placeholder
+# pipeline/regions.NO_REGION), naming units other districts' notices name too. Its answer, by
+# construction: 一.(一).1 区政务服务数据管理局 responsible; 一.(一).2 区卫生健康局 lead,
+# 区政府办公室 co.
+NO_REGION_2022 = """关于印发2022年政务公开工作要点分工方案的通知
+
+各单位：
+
+　　现将《2022年政务公开工作要点分工方案》印发给你们，请认真贯彻执行。
+
+政务公开工作领导小组办公室
+
+2022年3月1日
+
+2022年政务公开工作要点分工方案
+
+一、加强平台建设
+
+（一）办好政府网站。
+
+1.加强政府网站内容保障。
+
+区政务服务数据管理局负责。
+
+2.做好疫情防控信息发布。
+
+区卫生健康局牵头，区政府办公室配合。
+"""
+NO_REGION_ANSWER = {
+    "一.(一).1": [("区政务服务数据管理局", "responsible")],
+    "一.(一).2": [("区卫生健康局", "lead"), ("区政府办公室", "co")],
+}
+
+
+def write_no_region(folder: Path) -> Path:
+    path = folder / "no-region-2022.txt"
+    path.write_text(NO_REGION_2022, encoding="utf-8")
+    return path
