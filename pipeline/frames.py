@@ -43,8 +43,11 @@ def tasks(
     was first seen and last changed — the columns of `fengong export --format csv`.
 
     region, year: the notice's. unit: a unit's name or any alias stored for it (区政数局);
-    only the tasks that name it, in any role. since (UTC): only the tasks changed after it,
-    and those removed after it (status = 'removed')."""
+    only the tasks that name it, in any role. A unit is a name within a region: the tasks of
+    every region holding such a unit come (each row with its region; group by it), and an
+    alias one region's notices printed finds that region's unit only (with region, only that
+    region's). since (UTC): only the tasks changed after it, and those removed after it
+    (status = 'removed')."""
     from warehouse import feeds
 
     return _snapshot(feeds.task_rows, db, region, year, unit, since)
@@ -59,7 +62,7 @@ def assignments(
 ) -> duckdb.DuckDBPyRelation:
     """One row per unit named in a task (v_assignments: org, org_raw, role, inherited,
     clause text, requirements) with the notice's region, year and plan title. With unit:
-    that unit's assignments only."""
+    that unit's assignments only, in every region holding such a unit (as for tasks)."""
     from warehouse import feeds
 
     return _snapshot(feeds.assignment_rows, db, region, year, unit, None)
