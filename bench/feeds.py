@@ -1,4 +1,5 @@
-"""How long the feeds take: each export format, and the notebook API's tasks(), on the seed
+"""How long the feeds take: each export format, the notebook API's tasks(), and the unit
+listings (a unit is a name within a region: 20 districts' 区政务服务数据管理局), on the seed
 copied under 20 district names (20 notices, 860 tasks) in a fresh warehouse.
 
     .venv/bin/python -m bench.feeds
@@ -13,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from fengong import list_units, unit_histories
 from pipeline import ingest, tasks
 from pipeline.export import FORMATS, export
 
@@ -51,6 +53,14 @@ def main() -> None:
         print(f"export --format xlsx --unit-sheets: {ms:.0f} ms")
         ms = best(lambda: tasks(db=db).df()) * 1000
         print(f"tasks().df(): {ms:.0f} ms")
+        # a unit every district holds: resolved in each region apart (pipeline/regional_units)
+        out = folder / "unit.jsonl"
+        ms = best(lambda: export(db, out, "jsonl", unit="区政数局")) * 1000
+        print(f"export --format jsonl --unit 区政数局: {ms:.0f} ms")
+        ms = best(lambda: list_units(db)) * 1000
+        print(f"list_units (fengong units): {ms:.0f} ms")
+        ms = best(lambda: unit_histories("区政数局", db=str(db))) * 1000
+        print(f"unit_histories (fengong unit 区政数局, {len(NAMES)} regions): {ms:.0f} ms")
 
 
 if __name__ == "__main__":

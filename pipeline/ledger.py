@@ -143,7 +143,9 @@ def write_ledger(
     for row in rows:
         plans.setdefault(row["notice_id"], []).append(row)
     result = LedgerResult()
-    book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_urls": False})
+    # in_memory: no temporary file per sheet (369 of them cost ~1 s on a ledger of 20 districts)
+    options = {"strings_to_numbers": False, "strings_to_urls": False, "in_memory": True}
+    book = xlsxwriter.Workbook(str(out), options)
     styles = _Styles(book)
     names = SheetNames()
     shown = name or str(out)
