@@ -9,8 +9,10 @@ from importlib import resources
 
 import regex
 
-# Marker kinds that give the units before them a role.
-ROLE_KINDS = ("lead", "co", "responsible", "coordinator", "implementer", "support")
+from schemas.roles import ROLES
+
+# Marker kinds that give the units before them a role: the roles of schemas.Role.
+ROLE_KINDS: tuple[str, ...] = ROLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,12 @@ from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
 from pipeline.reading import FeedError, reading
 from pipeline.unit_history import (
-    ROLE_GROUPS,
     ROW_COLUMNS,
     UnitHistory,
     several_regions,
     unit_histories,
 )
+from schemas.roles import ROLE_NAMES
 from warehouse.errors import WarehouseError
 
 COLUMNS = ["org", *ROW_COLUMNS]  # csv, jsonl, markdown: one row per (task, role)
@@ -96,8 +96,8 @@ def _print_table(h: UnitHistory) -> None:
     for year, title in plans:
         rows = [r for r in h.rows if (r["year"], r["plan_title"]) == (year, title)]
         counts = ", ".join(
-            f"{sum(1 for r in rows if r['role'] == role)} {word}"
-            for role, word in ROLE_GROUPS.items()
+            f"{name} {sum(1 for r in rows if r['role'] == role)}"
+            for role, name in ROLE_NAMES.items()
             if any(r["role"] == role for r in rows)
         )
         table = Table(
@@ -105,11 +105,11 @@ def _print_table(h: UnitHistory) -> None:
         )
         for col in ("role", "task", "text"):
             table.add_column(col)
-        for role, word in ROLE_GROUPS.items():
+        for role, name in ROLE_NAMES.items():
             for r in rows:
                 if r["role"] == role:
                     table.add_row(
-                        word + (" (inherited)" if r["inherited"] else ""),
+                        name + (" (inherited)" if r["inherited"] else ""),
                         Text(printable_cell(r["task_key"])),
                         Text(printable_cell(r["text"])),
                     )

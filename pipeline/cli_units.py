@@ -39,6 +39,7 @@ def units(
     """
     from pipeline.reading import FeedError
     from pipeline.units import COLUMNS, list_units  # duckdb only when a command needs it
+    from schemas.roles import ROLE_NAMES
     from warehouse.errors import WarehouseError
 
     try:
@@ -54,7 +55,9 @@ def units(
         return
     table = Table("org", "region", "aliases", "roles", "notices", show_lines=False)
     for unit, row in zip(listing, rows, strict=True):
-        roles = ", ".join(f"{r} {n}" for r, n in unit.roles.items() if n)
+        roles = ", ".join(
+            f"{name} {unit.roles[r]}" for r, name in ROLE_NAMES.items() if unit.roles.get(r)
+        )
         table.add_row(
             Text(printable_cell(unit.org)),
             Text(printable_cell(unit.region or "—")),

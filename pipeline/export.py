@@ -27,7 +27,6 @@ from pipeline.formats import csv_cell
 from pipeline.ledger import (
     CHANGE_NAMES,
     LEDGER_COLUMNS,
-    ROLE_NAMES,
     SheetNames,
     display_width,
     ledger_row,
@@ -57,7 +56,6 @@ __all__ = [
     "CHANGE_NAMES",
     "FORMATS",
     "LEDGER_COLUMNS",
-    "ROLE_NAMES",
     "ExportResult",
     "SheetNames",
     "display_width",

@@ -34,15 +34,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.regions import NO_REGION
+from schemas.roles import ROLE_NAMES
 
-ROLE_NAMES = {
-    "lead": "牵头",
-    "co": "配合",
-    "responsible": "负责",
-    "coordinator": "统筹协调",
-    "implementer": "组织实施",
-    "support": "技术支持",
-}
 LEDGER_COLUMNS = [
     "序号",
     "地区",
@@ -92,7 +85,7 @@ class LedgerResult:
 
 def ledger_row(row: dict[str, Any]) -> dict[str, str]:
     """The ledger's columns for one export row. 责任单位: the units that are to do the task
-    without being lead or co — 负责 units as they are, and 统筹协调 / 组织实施 / 技术支持
+    without being lead or co — 负责 units as they are, and 统筹协调 / 组织实施 / 支持
     units with their role in brackets, so that 牵头, 配合 and 责任 together name every
     unit of the task."""
     others = list(row["responsible"]) + [

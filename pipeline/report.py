@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, select_autoescape
 
 from pipeline.compare import Diff
+from schemas.roles import ROLE_NAMES
 
 
 @dataclass
@@ -256,15 +257,6 @@ footer { color: #666; font-size: .8rem; border-top: 1px solid #ddd; margin-top: 
 </body>
 </html>
 """
-
-ROLE_NAMES = {
-    "lead": "牵头",
-    "co": "会办/配合",
-    "responsible": "负责",
-    "coordinator": "统筹协调",
-    "implementer": "组织实施",
-    "support": "支持",
-}
 
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 

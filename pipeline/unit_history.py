@@ -21,15 +21,6 @@ from pipeline.regions import NO_REGION, region_label
 from warehouse.feeds import region_matches, regions
 from warehouse.store import Warehouse
 
-# A unit's roles, in the order listings give them, with the word a listing prints.
-ROLE_GROUPS = {
-    "lead": "led",
-    "co": "co-organised",
-    "responsible": "responsible",
-    "coordinator": "coordinated",
-    "implementer": "implemented",
-    "support": "supported",
-}
 ROW_COLUMNS = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
 
 

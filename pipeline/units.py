@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parsers.lexicon import ROLE_KINDS
 from parsers.units import load_registry
 from pipeline.reading import check_region, reading
 from pipeline.regional_units import RegionalUnit, held_units
 from pipeline.regions import region_label
+from schemas.roles import ROLES, Role
 from warehouse.store import Warehouse
 
 
@@ -35,7 +35,7 @@ class UnitListing:
     org: str  # the canonical name
     aliases: list[str] = field(default_factory=list)  # printed forms, second plates, old names
     collective: bool = False  # 各镇街, 区各单位…
-    roles: dict[str, int] = field(default_factory=dict)  # assignments by role
+    roles: dict[Role, int] = field(default_factory=dict)  # assignments by role
     notices: list[dict[str, object]] = field(default_factory=list)  # id, region, year, title
     registered: bool = False  # named in a unit file (the user's or the built-in one)
     region: str | None = None
@@ -47,14 +47,14 @@ class UnitListing:
             "region": self.region,
             "aliases": "、".join(self.aliases),
             "collective": self.collective,
-            **{role: self.roles.get(role, 0) for role in ROLE_KINDS},
+            **{role: self.roles.get(role, 0) for role in ROLES},
             "notices": "; ".join(
                 " ".join(str(n[k]) for k in ("region", "year") if n[k]) for n in self.notices
             ),
         }
 
 
-COLUMNS = ["org", "region", "aliases", "collective", *ROLE_KINDS, "notices"]
+COLUMNS = ["org", "region", "aliases", "collective", *ROLES, "notices"]
 
 _ROLES = """
 SELECT n.region, a.org, a.role, count(*)

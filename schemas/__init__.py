@@ -18,8 +18,11 @@ from schemas.notice import (
     Unit,
     WarningKind,
 )
+from schemas.roles import ROLE_NAMES, ROLES
 
 __all__ = [
+    "ROLES",
+    "ROLE_NAMES",
     "SCHEMA_NAME",
     "SCHEMA_VERSION",
     "Assignment",

@@ -184,8 +184,8 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
     assert "五.(三).1" in by_year[2020]["lead"]
     table = fengong("unit", "区政数局", "--db", str(two_years))
     assert "区政务服务数据管理局 (asked as 区政数局)" in table.stdout
-    assert re.search(r"2020 南沙区 — .*: \d+ led, \d+ responsible", table.stdout)
-    assert re.search(r"2021 南沙区 — .*: \d+ led, \d+ co-organised", table.stdout)
+    assert re.search(r"2020 南沙区 — .*: 牵头 \d+, 负责 \d+", table.stdout)
+    assert re.search(r"2021 南沙区 — .*: 牵头 \d+, 配合 \d+", table.stdout)
     # a rename declared in a unit file: the former name finds the unit's history
     renames = two_years.parent / "renames.json"
     renames.write_text(

@@ -20,8 +20,9 @@ import pytest
 
 from pipeline import ingest
 from pipeline.export import export
-from pipeline.ledger import LEDGER_COLUMNS, ROLE_NAMES, SheetNames, display_width, wrapped_lines
+from pipeline.ledger import LEDGER_COLUMNS, SheetNames, display_width, wrapped_lines
 from pipeline.reading import FeedError
+from schemas import ROLE_NAMES
 from schemas.export import EXPORT_SCHEMA_VERSION
 from tests.conftest import GOLD, SEED, fengong
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua

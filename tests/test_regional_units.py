@@ -19,11 +19,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 import fengong
-from parsers.lexicon import ROLE_KINDS
 from pipeline.cli import main
-from pipeline.ledger import ROLE_NAMES
 from pipeline.regions import NO_REGION
 from pipeline.unit_history import UnitNotFound
+from schemas import ROLE_NAMES, ROLES
 from tests.conftest import GOLD, SAMPLES, SEED, query
 from tests.conftest import fengong as fengong_process
 from tests.scoring import norm_org
@@ -106,8 +105,8 @@ def test_units_lists_each_region_apart_with_its_own_counts(three_regions: Path) 
         assert [r["region"] for r in listed if r["org"] == org] == REGIONS, org
         for region in REGIONS:
             counts = role_counts(ANSWERS[region], org)
-            got = {role: int(rows[region, org][role]) for role in ROLE_KINDS}
-            assert got == {role: counts[role] for role in ROLE_KINDS}, (region, org)
+            got = {role: int(rows[region, org][role]) for role in ROLES}
+            assert got == {role: counts[role] for role in ROLES}, (region, org)
     assert rows["南沙区", BUREAU]["notices"] == "南沙区 2020"
     assert rows["花都区", BUREAU]["notices"] == "花都区 2021"
     assert rows[NO_REGION, BUREAU]["notices"] == "2022"  # the notice itself has no region

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-ROLES = ("lead", "co", "responsible", "coordinator", "implementer", "support")
+from schemas.roles import ROLES
 
 
 @dataclass(frozen=True)
