@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -24,6 +27,32 @@ def fengong(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         timeout=300,
         env={**os.environ, **(env or {})},
     )
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a fengong command gave back: its exit code and its two output streams."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    cwd: Path | None = None,
+) -> Ran:
+    """The fengong command run in this process through click's CliRunner (no interpreter
+    start-up): the same exit code and the same two streams as `fengong` gives, for tests where
+    a real process adds nothing. An exception the command does not turn into an error line
+    fails the test (the real command would print a traceback)."""
+    from pipeline.cli import main
+
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:

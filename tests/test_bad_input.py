@@ -24,7 +24,7 @@ import pytest
 from parsers import Limits
 from parsers.errors import InputError
 from pipeline import Options, parse
-from tests.conftest import SAMPLES, SEED, fengong, query
+from tests.conftest import SAMPLES, SEED, cli, fengong, query
 
 READERS = {name: (Path(__file__).parent.parent / "parsers" / f"{name}.py").exists()
            for name in ("docx", "pdf")}  # fmt: skip
@@ -270,7 +270,7 @@ def test_a_batch_of_the_corpus_ingests_the_good_and_refuses_the_rest(
     corpus: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "w.duckdb"
-    proc = fengong("ingest", str(corpus), "--db", str(db))
+    proc = cli("ingest", str(corpus), "--db", str(db))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error ")]

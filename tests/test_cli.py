@@ -1,14 +1,15 @@
-"""The fengong command, run as a real subprocess like a user would."""
+"""The fengong command: a batch run as a real process like a user would (its exit code as the
+shell sees it, the warehouse from FENGONG_DB), the rest in-process through click's CliRunner
+(tests/conftest.cli: the same exit codes and streams, no interpreter start-up)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FENGONG, SEED
+from tests.conftest import SEED, cli
 from tests.conftest import fengong as run
 
 
@@ -43,8 +44,8 @@ def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> N
 
 
 def test_query_formats_and_errors(db: Path) -> None:
-    assert run("ingest", str(SEED), "--db", str(db), "-q").returncode == 0
-    proc = run(
+    assert cli("ingest", str(SEED), "--db", str(db), "-q").returncode == 0
+    proc = cli(
         "query",
         "select task_key, deadline from v_tasks where deadline is not null order by task_key",
         "--db",
@@ -56,16 +57,14 @@ def test_query_formats_and_errors(db: Path) -> None:
         {"task_key": "一.(二).2", "deadline": "2020-12-31"},
         {"task_key": "五.(三).4", "deadline": "2020-12-31"},
     ]
-    proc = run("query", "select nonsense from nowhere", "--db", str(db))
+    proc = cli("query", "select nonsense from nowhere", "--db", str(db))
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: query failed: Catalog Error")
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
 def test_parse_prints_the_model_and_stores_nothing(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [*FENGONG, "parse", str(SEED)], capture_output=True, text=True, cwd=tmp_path, timeout=120
-    )
+    proc = cli("parse", str(SEED), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     notice = json.loads(proc.stdout)
     assert notice["schema_name"] == "fengong.Notice"
@@ -77,7 +76,7 @@ def test_parse_prints_the_model_and_stores_nothing(tmp_path: Path) -> None:
 def test_parse_refuses_bad_input_in_one_line(tmp_path: Path, payload: bytes) -> None:
     bad = tmp_path / "notice.txt"
     bad.write_bytes(payload)
-    proc = run("parse", str(bad))
+    proc = cli("parse", str(bad))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -85,7 +84,7 @@ def test_parse_refuses_bad_input_in_one_line(tmp_path: Path, payload: bytes) -> 
 
 
 def test_schema_is_a_json_schema_of_the_notice() -> None:
-    proc = run("schema")
+    proc = cli("schema")
     schema = json.loads(proc.stdout)
     assert schema["title"] == "Notice"
     assert schema["additionalProperties"] is False

@@ -1,4 +1,5 @@
-"""`fengong diff` (terminal, JSON, HTML checked in headless Chromium) and `fengong unit`."""
+"""`fengong diff` (terminal, JSON, HTML checked in headless Chromium) and `fengong unit`, run
+in-process through click's CliRunner (tests/conftest.cli)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PIL import Image, ImageStat
 
 from pipeline import ingest
 from pipeline.report import char_diff
-from tests.conftest import SAMPLES, SEED, fengong
+from tests.conftest import SAMPLES, SEED, cli
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
 CHROMIUM = shutil.which("chromium") or (
@@ -52,11 +53,11 @@ def test_char_diff_marks_only_the_changed_characters() -> None:
 
 def test_diff_prints_tables_and_json(two_years: Path) -> None:
     db = str(two_years)
-    run = fengong("diff", "--region", "南沙区", "--from", "2020", "--to", "2021", "--db", db)
+    run = cli("diff", "--region", "南沙区", "--from", "2020", "--to", "2021", "--db", db)
     assert run.returncode == 0, run.stderr
     assert "38 tasks carried over (12 reworded), 5 owner changes, 5 added, 5 removed" in run.stdout
     assert "Owner changes" in run.stdout and "Added in 2021" in run.stdout
-    run = fengong("diff", "--region", "南沙区", "--db", db, "--format", "json")  # latest two years
+    run = cli("diff", "--region", "南沙区", "--db", db, "--format", "json")  # latest two years
     d = json.loads(run.stdout)
     assert (d["from"]["year"], d["to"]["year"], d["links_stored"]) == (2020, 2021, True)
     assert len(d["links"]) == 38 and len(d["added"]) == 5 and len(d["removed"]) == 5
@@ -73,14 +74,14 @@ def test_diff_prints_tables_and_json(two_years: Path) -> None:
 
 
 def test_diff_errors_are_one_line(two_years: Path, tmp_path: Path) -> None:
-    run = fengong(
+    run = cli(
         "diff", "--region", "南沙区", "--from", "2019", "--to", "2021", "--db", str(two_years)
     )
     assert run.returncode == 1
     assert run.stderr.strip().splitlines() == [
         "Error: no 2019 plan of 南沙区 in the warehouse (years held: 2020, 2021)"
     ]
-    run = fengong("diff", "--region", "南沙区", "--db", str(tmp_path / "none.duckdb"))
+    run = cli("diff", "--region", "南沙区", "--db", str(tmp_path / "none.duckdb"))
     assert (
         run.returncode == 1 and "no warehouse here" in run.stderr and "Traceback" not in run.stderr
     )
@@ -88,7 +89,7 @@ def test_diff_errors_are_one_line(two_years: Path, tmp_path: Path) -> None:
 
 def test_html_report_escapes_document_text(two_years: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    run = fengong(
+    run = cli(
         "diff",
         "--region",
         "南沙区",
@@ -117,7 +118,7 @@ def test_html_report_escapes_document_text(two_years: Path, tmp_path: Path) -> N
 )
 def test_html_report_renders_in_headless_chromium(two_years: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    fengong(
+    cli(
         "diff",
         "--region",
         "南沙区",
@@ -170,8 +171,8 @@ def test_html_report_renders_in_headless_chromium(two_years: Path, tmp_path: Pat
 
 
 def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
-    full = fengong("unit", "区政务服务数据管理局", "--db", str(two_years), "--format", "json")
-    short = fengong("unit", "区政数局", "--db", str(two_years), "--format", "json")
+    full = cli("unit", "区政务服务数据管理局", "--db", str(two_years), "--format", "json")
+    short = cli("unit", "区政数局", "--db", str(two_years), "--format", "json")
     assert full.returncode == 0 and short.returncode == 0, short.stderr
     [a], [b] = json.loads(full.stdout), json.loads(short.stdout)  # one region: one unit
     assert a == b and a["org"] == "区政务服务数据管理局" and "区政数局" in a["aliases"]
@@ -182,7 +183,7 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
     assert "一.(一).1" in by_year[2020]["responsible"]  # 权责清单: responsible in 2020 …
     assert "三.(一).1" in by_year[2021]["co"]  # … and co-organiser under 区委编办 in 2021
     assert "五.(三).1" in by_year[2020]["lead"]
-    table = fengong("unit", "区政数局", "--db", str(two_years))
+    table = cli("unit", "区政数局", "--db", str(two_years))
     assert "区政务服务数据管理局 (asked as 区政数局)" in table.stdout
     assert re.search(r"2020 南沙区 — .*: 牵头 \d+, 负责 \d+", table.stdout)
     assert re.search(r"2021 南沙区 — .*: 牵头 \d+, 配合 \d+", table.stdout)
@@ -192,12 +193,12 @@ def test_unit_history_resolves_abbreviations(two_years: Path) -> None:
         json.dumps({"units": [{"name": "区政务服务数据管理局", "former_names": ["区信息中心"]}]}),
         encoding="utf-8",
     )
-    old = fengong(
+    old = cli(
         "unit", "区信息中心", "--units", str(renames), "--db", str(two_years), "--format", "json"
     )
     assert old.returncode == 0, old.stderr
     assert json.loads(old.stdout)[0]["tasks"] == a["tasks"]
-    missing = fengong("unit", "区不存在局", "--db", str(two_years))
+    missing = cli("unit", "区不存在局", "--db", str(two_years))
     assert missing.returncode == 1 and "no such unit" in missing.stderr
 
 
@@ -207,7 +208,7 @@ def test_diff_across_a_gap_aligns_on_the_fly(two_years: Path, tmp_path: Path) ->
         NANSHA_2021.read_text(encoding="utf-8").replace("2021年", "2022年"), encoding="utf-8"
     )
     ingest([later], db=two_years)
-    run = fengong(
+    run = cli(
         "diff", "--region", "南沙区", "--from", "2020", "--to", "2022", "--db", str(two_years),
         "--format", "json",
     )  # fmt: skip
@@ -218,7 +219,7 @@ def test_diff_across_a_gap_aligns_on_the_fly(two_years: Path, tmp_path: Path) ->
 
 def test_diff_needs_two_years(db: Path) -> None:
     ingest([SEED], db=db)
-    run = fengong("diff", "--region", "南沙区", "--db", str(db))
+    run = cli("diff", "--region", "南沙区", "--db", str(db))
     assert run.returncode == 1
     assert run.stderr.strip() == (
         "Error: 南沙区: no plan earlier than 2020 in the warehouse (years held: 2020); "

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from pipeline.ledger import LEDGER_COLUMNS, SheetNames, display_width, wrapped_l
 from pipeline.reading import FeedError
 from schemas import ROLE_NAMES
 from schemas.export import EXPORT_SCHEMA_VERSION
-from tests.conftest import GOLD, SEED, fengong
+from tests.conftest import GOLD, SEED, Ran, cli
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
 from warehouse.errors import WarehouseError
 
@@ -275,8 +273,8 @@ def test_filters_region_year_and_unit_by_alias(two_regions: Path, tmp_path: Path
 def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
     seeded: Path, tmp_path: Path
 ) -> None:
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return fengong("export", "--db", str(seeded), *args)
+    def run(*args: str) -> Ran:
+        return cli("export", "--db", str(seeded), *args)
 
     for fmt, name in [("jsonl", "t.jsonl"), ("csv", "t.csv"), ("xlsx", "t.xlsx")]:
         proc = run("--format", fmt, "--out", str(tmp_path / name), "--unit", "区政数局")
@@ -284,12 +282,7 @@ def test_cli_export_writes_each_format_and_refuses_bad_input_in_one_line(
         assert f"17 tasks → {tmp_path / name}" in proc.stderr
         assert "latest change" in proc.stderr
     written = json.loads((tmp_path / "t.jsonl.schema.json").read_text(encoding="utf-8"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "schema", "--record"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = cli("schema", "--record")
     assert proc.returncode == 0 and json.loads(proc.stdout) == written
 
     for args, message, code in [

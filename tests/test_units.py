@@ -1,5 +1,5 @@
 """The unit registry: units met in notices, a user's unit file of aliases and renames
-(--units FILE), and `fengong units`, run as real subprocesses on a real DuckDB file."""
+(--units FILE), and `fengong units`, run through click's CliRunner on a real DuckDB file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from parsers.units import UnitFileError, load_registry, read_unit_file
 from pipeline import ingest
 from pipeline.units import list_units
 from tests.conftest import SAMPLES, SEED
-from tests.test_cli import run
+from tests.conftest import cli as run
 
 CONSTRUCTED = SAMPLES / "constructed"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import fengong, query
+from tests.conftest import cli, query
 
 # Section 二 is printed twice with two titles: the notice keeps both and says so.
 TWICE = """临江区2024年政务公开工作要点分工方案
@@ -22,7 +22,7 @@ def test_a_warning_is_stored_counted_and_fails_under_strict(db: Path, tmp_path: 
     notice = tmp_path / "twice.txt"
     notice.write_text(TWICE, encoding="utf-8")
 
-    proc = fengong("ingest", str(notice), "--db", str(db))
+    proc = cli("ingest", str(notice), "--db", str(db))
     assert proc.returncode == 0, proc.stderr
     assert "3 tasks, 4 assignments, 1 warning " in proc.stdout
     rows = query(db, "select task_key, kind, message, provenance from v_warnings")
@@ -30,7 +30,7 @@ def test_a_warning_is_stored_counted_and_fails_under_strict(db: Path, tmp_path: 
     assert '"line_start": 6' in str(rows[0][3])
 
     strict_db = tmp_path / "strict.duckdb"
-    proc = fengong("ingest", str(notice), "--db", str(strict_db), "--strict")
+    proc = cli("ingest", str(notice), "--db", str(strict_db), "--strict")
     assert proc.returncode == 1
     assert f"{notice}: 1 warning(s) under --strict, first: structure: section 二" in proc.stderr
     assert query(strict_db, "select count(*) from v_notices") == [(0,)]
