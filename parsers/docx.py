@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import docx
 import regex
@@ -28,29 +28,30 @@ from parsers.blocks import Block, Cell, Document
 from parsers.docx_numbering import Numbering, W, find_path, int_or, val
 from parsers.docx_text import Visible, mark_removed, row_removed
 from parsers.errors import InputError
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.readers import Relabel
 from schemas import Provenance
 
 # A zip bomb inflates on read: refuse before python-docx unpacks anything. A real notice's
 # document.xml is a few MB at most.
 MAX_DOCUMENT_XML = 64 * 2**20
-MAX_UNPACKED = 512 * 2**20  # all parts together (python-docx loads every part)
 
 _SPACE = regex.compile(r"[ \t\r\n\u00a0\u3000]+")
 
 
 def parse(
-    data: bytes,
-    max_document_xml: int = MAX_DOCUMENT_XML,
-    max_unpacked: int = MAX_UNPACKED,
-    relabel: Callable[[str, str], str] | None = None,
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS, relabel: Relabel | None = None
 ) -> Document:
     """The document's body as blocks: a paragraph block per displayed line, a row block per
-    table row. `relabel(label, text)` may replace the numbering label counted here by the one
-    another renderer drew (the legacy path asks LibreOffice).
+    table row (the `Reader` contract, parsers/readers.py). `relabel(label, text)` may replace
+    the numbering label counted here by the one another renderer drew (the legacy path asks
+    LibreOffice).
 
     Raises InputError for a truncated or corrupt package, a zip bomb (`word/document.xml` over
-    `max_document_xml` bytes or all parts over `max_unpacked`), or unbounded XML entities."""
-    _check_package(data, max_document_xml, max_unpacked)
+    MAX_DOCUMENT_XML bytes, or it or all parts together over `limits.max_unpacked_bytes`), or
+    unbounded XML entities."""
+    unpacked = limits.max_unpacked_bytes
+    _check_package(data, min(MAX_DOCUMENT_XML, unpacked), unpacked)
     try:
         word = docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as exc:
@@ -109,7 +110,7 @@ class _Reader:
         self,
         numbering: Numbering,
         visible: Visible,
-        relabel: Callable[[str, str], str] | None,
+        relabel: Relabel | None,
     ) -> None:
         self.numbering = numbering
         self.visible = visible

@@ -17,6 +17,8 @@ from parsers.blocks import Block, Cell, Document
 from parsers.decode import declared_charset, read
 from parsers.errors import InputError
 from parsers.furniture import is_furniture
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.readers import Relabel
 from schemas import Provenance
 
 _DROP_TAGS = {
@@ -84,7 +86,14 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True)
 MAX_SPAN = 100  # a rowspan/colspan beyond this is an error in the page, not a real merge
 
 
-def parse(data: bytes) -> Document:
+def parse(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS, relabel: Relabel | None = None
+) -> Document:
+    """A web page's blocks: its text paragraphs and table rows, and what the page says about
+    itself (`Document.page`) — the `Reader` contract, parsers/readers.py. Raises InputError
+    for a page over `limits.max_text_bytes`, an empty or unparseable one; `relabel` is ignored
+    (list labels are in the page's text)."""
+    limits.check_text(len(data), "html")
     decoded = read(data, declared_charset(data))
     text = decoded.text
     # lxml refuses str input that still carries an XML encoding declaration

@@ -1,5 +1,6 @@
-"""Legacy Word (.doc) and WPS (.wps) notices: converted to DOCX by LibreOffice, then read by
-the DOCX reader, so numbering and merged cells come through the same code.
+"""Legacy Word (.doc) and WPS (.wps) notices: converted to DOCX by LibreOffice, then handed to
+the dispatcher (parsers/readers.read), which reads them as any DOCX — the same numbering and
+merged cells code, within the same limits (--max-unpacked-mb).
 
 The binary formats have no well-kept Python reader; LibreOffice's import filters are the
 reference outside Microsoft Office. Install it on Debian with
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import regex
 
-from parsers import docx
 from parsers.blocks import Document
 from parsers.errors import InputError
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.readers import Relabel, read
 
 _SPACE = regex.compile(r"[\s\u3000]+")
 
@@ -33,7 +35,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def parse(data: bytes, timeout: float = TIMEOUT) -> Document:
+def parse(
+    data: bytes,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    relabel: Relabel | None = None,
+    timeout: float = TIMEOUT,
+) -> Document:
+    """The notice's blocks (the `Reader` contract, parsers/readers.py): the file converted to
+    DOCX by LibreOffice within `timeout` seconds, its list labels as LibreOffice draws them
+    (they replace the ones counted from the DOCX, unless `relabel` is given), read within
+    `limits`. Raises InputError when LibreOffice is missing, times out or cannot convert the
+    file, and for whatever the DOCX read refuses."""
     program = soffice()
     if program is None:
         raise InputError(
@@ -47,8 +60,10 @@ def parse(data: bytes, timeout: float = TIMEOUT) -> Document:
         source.write_bytes(data)
         converted = _convert(program, source, folder / "out", "docx:MS Word 2007 XML", timeout)
         rendered = _convert(program, source, folder / "out", "txt:Text (encoded):UTF8", timeout)
-        labels = _RenderedLabels(rendered.read_text(encoding="utf-8-sig", errors="replace"))
-        doc = docx.parse(converted.read_bytes(), relabel=labels)
+        labels = relabel or _RenderedLabels(
+            rendered.read_text(encoding="utf-8-sig", errors="replace")
+        )
+        doc = read(converted.read_bytes(), limits, relabel=labels)
     return Document("doc", doc.blocks, doc.warnings)
 
 
@@ -62,7 +77,7 @@ class _RenderedLabels:
     """
 
     def __init__(self, rendered: str) -> None:
-        self.lines = [_SPACE.sub("", line) for line in rendered.splitlines()]
+        self.lines: list[str] = [_SPACE.sub("", line) for line in rendered.splitlines()]
         self.at = 0
 
     def __call__(self, label: str, text: str) -> str:

@@ -31,11 +31,12 @@ from pdfplumber.utils.exceptions import PdfminerException
 from parsers.blocks import Document
 from parsers.errors import InputError
 from parsers.inflation import capped
-from parsers.limits import Limits
+from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.pdf_draw import layout, rules
 from parsers.pdf_grid import Grid, PTable, glued_row, join_continuations, row_splits
 from parsers.pdf_pages import Page, assemble
 from parsers.pdf_text import Char, lines, rounded
+from parsers.readers import Relabel
 from schemas import NoticeWarning, Provenance
 
 # pdfplumber's own strategy on all drawn lines: the baseline bench/readers.py measures against
@@ -43,12 +44,15 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 UNREADABLE_SHARE = 0.3  # a page with more undecodable characters than this is unreadable
 
 
-def parse(data: bytes, max_unpacked: int = Limits.max_unpacked_bytes) -> Document:
-    """The notice's blocks. Raises InputError for a truncated, corrupt or encrypted file, a
-    PDF with no pages, no text layer, a text layer that is all unreadable, or a table whose
-    rows cannot be told apart; and for streams that inflate to more than max_unpacked bytes
-    in all (parsers/inflation.py)."""
-    with capped(max_unpacked):
+def parse(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS, relabel: Relabel | None = None
+) -> Document:
+    """The notice's blocks (the `Reader` contract, parsers/readers.py; `relabel` is ignored:
+    a PDF's labels are in its text). Raises InputError for a truncated, corrupt or encrypted
+    file, a PDF with no pages, no text layer, a text layer that is all unreadable, or a table
+    whose rows cannot be told apart; and for streams that inflate to more than
+    `limits.max_unpacked_bytes` in all (parsers/inflation.py)."""
+    with capped(limits.max_unpacked_bytes):
         return _read(data)
 
 

@@ -8,6 +8,8 @@ import regex
 from parsers.blocks import Block, Cell, Document
 from parsers.decode import read
 from parsers.furniture import is_furniture
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.readers import Relabel
 from schemas import Provenance
 
 # | cell | cell |, or a row written without its first bar (cell | cell |): then two bars at
@@ -16,7 +18,13 @@ _PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].
 _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
 
 
-def parse(data: bytes) -> Document:
+def parse(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS, relabel: Relabel | None = None
+) -> Document:
+    """A text notice's blocks, a line a paragraph (the `Reader` contract, parsers/readers.py).
+    Raises InputError for a file over `limits.max_text_bytes` or one that is not text
+    (parsers/decode.py); `relabel` is ignored (list labels are in the text)."""
+    limits.check_text(len(data), "text")
     decoded = read(data)
     doc = parse_text(decoded.text)
     doc.warnings.extend(decoded.warnings)

@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from parsers import READER_MODULES
+from parsers import READERS
 from parsers.errors import InputError
 from pipeline import api
 
@@ -40,7 +40,7 @@ from pipeline import api
 AHEAD = 64
 # Imported once by the fork server, so every worker it forks starts with spaCy and the readers
 # loaded (and its memory limit counts what a file takes, not the libraries).
-PRELOAD = ["pipeline.api", "parsers.structure", *(f"parsers.{r}" for r in READER_MODULES)]
+PRELOAD = ["pipeline.api", "parsers.structure", *READERS.values()]
 _READ = object()  # what receive() returns for a worker's "file read" message
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from parsers import Limits, read
 from parsers import docx as docx_reader
 from parsers import pdf as pdf_reader
 from parsers.errors import InputError
@@ -196,8 +197,29 @@ def test_docx_refuses_a_document_that_inflates_past_the_limit(small_docx: bytes)
     bomb = out.getvalue()
     assert len(bomb) < 100_000
     with pytest.raises(InputError, match=r"word/document.xml unpacks to 3 MiB, over the 2 MiB"):
-        docx_reader.parse(bomb, max_document_xml=2 * 2**20)
+        docx_reader.parse(bomb, limits=Limits(max_unpacked_bytes=2 * 2**20))
     assert docx_reader.parse(bomb).blocks  # under the default limit it is an ordinary file
+
+
+@pytest.mark.skipif(forms.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_doc_is_read_as_the_docx_libreoffice_makes_within_the_same_limits(
+    small_docx: bytes, tmp_path: Path
+) -> None:
+    """The .doc path converts, then hands the DOCX to the dispatcher: the DOCX LibreOffice
+    made is held to --max-unpacked-mb like any other."""
+    source = tmp_path / "small.docx"
+    source.write_bytes(small_docx)
+    data = forms.convert(source, "doc", tmp_path).read_bytes()
+    doc = read(data)
+    assert doc.format == "doc"
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs[:2] == ["关于印发某区2021年政务公开工作要点分工方案的通知", "各单位："]
+    assert [c.text for c in next(b for b in doc.blocks if b.kind == "row").cells] == [
+        "工作任务",
+        "责任单位",
+    ]
+    with pytest.raises(InputError, match=r"unpacks to \d+ MiB, over the 0 MiB limit"):
+        read(data, Limits(max_unpacked_bytes=4096))
 
 
 @pytest.mark.parametrize(
