@@ -1,6 +1,7 @@
-"""Word and PDF files that are not readable notices, each made by a real tool, through the real
-`fengong ingest`: one line naming the file and the reason, nothing stored, the batch goes on and
-exits 1. And files whose extension lies are read by what they contain."""
+"""Word and PDF files that are not readable notices, each made by a real tool, through
+`fengong ingest` (in this process, click's CliRunner): one line naming the file and the
+reason, nothing stored, the batch goes on and exits 1. And files whose extension lies are read
+by what they contain."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from tests import forms
 from tests.conftest import SAMPLES, SEED
-from tests.conftest import fengong as run
+from tests.conftest import cli as run
 
 SEED_DOCX = SAMPLES / "nansha-2020.docx"
 SEED_PDF = SAMPLES / "nansha-2020.pdf"

@@ -139,6 +139,9 @@ def test_spark_filters_by_region_and_counts_tasks_led_per_unit_per_year(feed: Pa
         .appName("fengong-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "1")
+        # a short job: the JVM's quick compiler only (C1), and no adaptive re-planning
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+        .config("spark.sql.adaptive.enabled", "false")
         .getOrCreate()
     )
     try:
