@@ -1,15 +1,21 @@
-"""Responsibility clauses → (unit, role) assignments, as spaCy pipeline components.
+"""Responsibility clauses → (unit, role) assignments, as pipeline components.
 
-The pipeline is `spacy.blank("zh")` (character tokens; no trained Chinese model is needed)
-with three components:
+Two components read a clause, one character a token (the way spaCy's blank Chinese pipeline
+with fengong's tokenizer reads it), after a sentencizer that splits at 。；! ? and line breaks:
 
-* ``sentencizer`` — splits a clause at 。；! ? and line breaks;
-* ``fengong_units`` — finds unit names (registry + the shape of Chinese unit names) and the
-  role-lexicon words between them, as ``doc.spans["units"]`` and ``doc.spans["markers"]``;
-  names in quotes are skipped, so a platform “…平台” is never an assignee;
-* ``fengong_roles`` — reads each sentence as a sequence of units and markers and gives each
-  unit its role (``span._.role``), leaving out names in the object of the clause
-  (按国家有关主管部门制定的规定…); the text after the roles is ``doc._.requirements``.
+* ``UnitFinder`` (spaCy: ``fengong_units``) — finds unit names (registry + the shape of
+  Chinese unit names) and the role-lexicon words between them, as ``doc.spans["units"]`` and
+  ``doc.spans["markers"]``; names in quotes are skipped, so a platform “…平台” is never an
+  assignee;
+* ``RoleTagger`` (spaCy: ``fengong_roles``) — reads each sentence as a sequence of units and
+  markers and gives each unit its role (``span._.role``), leaving out names in the object of
+  the clause (按国家有关主管部门制定的规定…); the text after the roles is
+  ``doc._.requirements``.
+
+Parsing runs them on parsers/clause_doc.ClauseDoc, which gives them what they read of a spaCy
+``Doc`` without importing spaCy (~0.45 s a process); ``build_nlp()`` gives the same
+components as a spaCy pipeline (parsers/spacy_pipeline.py), which reads every clause alike
+(tests/test_clauses.py).
 """
 
 from __future__ import annotations
@@ -18,15 +24,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.vocab import Vocab
 
+from parsers.clause_doc import ClauseDoc, ClauseSpan
 from parsers.lexicon import ROLE_KINDS, Lexicon, Marker, default_lexicon
 from parsers.units import Registry, load_registry
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# The components take a spaCy Doc as well as a ClauseDoc (duck-typed: the same attributes).
+Doc = ClauseDoc
+Span = ClauseSpan
 
 _QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"'}
 # marker words read before any name is tried at the same place: 牵头会区各单位 is 牵头 + 会 + …
@@ -35,21 +46,6 @@ _SUBCLAUSE = regex.compile(r"[，,]")
 _STOP = regex.compile(r"^[\p{P}\s]*$")
 _PUNCT = regex.compile(r"\p{P}")
 _LABEL_AFTER = frozenset("\n；;，,。 \u3000（(")
-
-if not Doc.has_extension("requirements"):
-    Doc.set_extension("requirements", default="")
-if not Span.has_extension("role"):
-    Span.set_extension("role", default=None)
-
-
-@Language.factory("fengong_units", default_config={"extra_registries": []})
-def make_unit_finder(nlp: Language, name: str, extra_registries: list[str]) -> UnitFinder:
-    return UnitFinder(load_registry(Path(p) for p in extra_registries), default_lexicon())
-
-
-@Language.factory("fengong_roles")
-def make_role_tagger(nlp: Language, name: str) -> RoleTagger:
-    return RoleTagger()
 
 
 class UnitFinder:
@@ -255,38 +251,35 @@ class ClauseReading:
     requirements: str
 
 
-class CharTokenizer:
-    """One token per character, white space included: what spacy.blank("zh")'s "char"
-    segmenter gives, with the same character offsets, at a fraction of its cost (it aligns
-    its words back onto the text one by one)."""
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        return Doc(self.vocab, words=list(text), spaces=[False] * len(text))
-
-
 @cache
+def components(extra_registries: tuple[str, ...] = ()) -> tuple[UnitFinder, RoleTagger]:
+    """The two components, built once per set of unit files."""
+    registry = load_registry(Path(p) for p in extra_registries)
+    return UnitFinder(registry, default_lexicon()), RoleTagger()
+
+
+def read_doc(text: str, extra_registries: tuple[str, ...] = ()) -> ClauseDoc:
+    """One clause through the components, as the spaCy pipeline would read it."""
+    finder, tagger = components(extra_registries)
+    return tagger(finder(ClauseDoc(text)))
+
+
 def build_nlp(extra_registries: tuple[str, ...] = ()) -> Language:
-    nlp = spacy.blank("zh")
-    nlp.tokenizer = CharTokenizer(nlp.vocab)
-    nlp.add_pipe(
-        "sentencizer", config={"punct_chars": ["。", "；", ";", "！", "？", "!", "?", "\n"]}
-    )
-    nlp.add_pipe("fengong_units", config={"extra_registries": list(extra_registries)})
-    nlp.add_pipe("fengong_roles")
-    return nlp
+    """The same components as a spaCy pipeline: ``spacy.blank("zh")`` with one token per
+    character, the sentencizer, ``fengong_units`` and ``fengong_roles`` (imports spaCy)."""
+    from parsers.spacy_pipeline import build_nlp as build
+
+    return build(extra_registries)
 
 
 def read_clauses(
     texts: Iterable[str], extra_registries: tuple[str, ...] = ()
 ) -> list[ClauseReading]:
-    nlp = build_nlp(extra_registries)
     texts = list(texts)
     unique = list(dict.fromkeys(texts))  # a notice repeats clauses (区各单位负责。): read each once
     read: dict[str, ClauseReading] = {}
-    for text, doc in zip(unique, nlp.pipe(unique), strict=True):
+    for text in unique:
+        doc = read_doc(text, extra_registries)
         found = [
             Found(s.text, s._.role, s.start_char, s.end_char)
             for s in doc.spans["units"]
@@ -298,9 +291,8 @@ def read_clauses(
 
 def find_units(text: str, extra_registries: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Unit names in any text (for deciding whether a paragraph is a clause)."""
-    doc = build_nlp(extra_registries).get_pipe("fengong_units")(
-        build_nlp(extra_registries).make_doc(text)
-    )
+    finder, _ = components(extra_registries)
+    doc = finder(ClauseDoc(text))
     return [(s.start_char, s.end_char) for s in doc.spans["units"]]
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import subprocess
+import sys
 
-from parsers.responsibility import build_nlp, read_clauses
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from parsers.responsibility import build_nlp, read_clauses, read_doc
 from parsers.units import expand_abbreviations, load_registry
+from tests.conftest import SAMPLES, SEED
+from tests.test_properties import WORDS
 
 CASES = [
     ("区政务服务数据管理局负责。", [("区政务服务数据管理局", "responsible")]),
@@ -176,3 +183,55 @@ def test_abbreviation_resolved_from_a_full_name_in_the_same_notice() -> None:
     reg = load_registry()
     got = expand_abbreviations(["市人社局", "市人力资源和社会保障局", "市司法局", "各单位"], reg)
     assert got == {"市人社局": "市人力资源和社会保障局"}
+
+
+def _spacy_reading(text: str) -> tuple[list[tuple[int, int]], list[tuple[str, str, int, int]], str]:
+    doc = build_nlp()(text)
+    units = [(s.label_, s._.role, s.start_char, s.end_char) for s in doc.spans["units"]]
+    markers = [(s.label_, "", s.start_char, s.end_char) for s in doc.spans["markers"]]
+    sents = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+    return sents, units + markers, doc._.requirements
+
+
+def _own_reading(text: str) -> tuple[list[tuple[int, int]], list[tuple[str, str, int, int]], str]:
+    doc = read_doc(text)
+    units = [(s.label_, s._.role, s.start_char, s.end_char) for s in doc.spans["units"]]
+    markers = [(s.label_, "", s.start_char, s.end_char) for s in doc.spans["markers"]]
+    return [(s.start_char, s.end_char) for s in doc.sents], units + markers, doc._.requirements
+
+
+def _sample_clauses() -> list[str]:
+    from pipeline import parse
+
+    texts = [c for c, _ in CASES]
+    for path in sorted(SAMPLES.glob("*.*")) + sorted((SAMPLES / "constructed").glob("*.*")):
+        if path.suffix in (".txt", ".html", ".docx", ".pdf"):
+            texts += [c.text for c in parse(path).clauses]
+    return texts
+
+
+def test_parsing_reads_every_sample_clause_as_the_spacy_pipeline_does() -> None:
+    """Parsing runs the components without spaCy (parsers/clause_doc.py); the spaCy pipeline
+    with the same components gives the same sentences, spans, roles and requirements."""
+    texts = _sample_clauses()
+    assert len(texts) > 300
+    for text in texts:
+        assert _own_reading(text) == _spacy_reading(text), text
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=4)), max_size=40).map("".join))
+@example("。」区政数局负责。 区财政局配合；\n\n区各单位、各镇街按要求执行！？")
+def test_any_clause_reads_as_the_spacy_pipeline_reads_it(text: str) -> None:
+    assert _own_reading(text) == _spacy_reading(text)
+
+
+def test_parsing_does_not_import_spacy() -> None:
+    code = (
+        "import sys, pipeline; pipeline.parse(sys.argv[1]); "
+        "print('spacy' in sys.modules, 'thinc' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]
