@@ -3,6 +3,7 @@ stored as printed, and unit names are canonical in simplified script."""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import opencc
@@ -26,3 +27,12 @@ def is_traditional(text: str) -> bool:
     han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") or 1
     changed = sum(1 for a, b in zip(sample, converted, strict=True) if a != b)
     return changed / han > 0.01
+
+
+def simplified_form(text: str) -> str | None:
+    """The text as years are compared (warehouse/align.py): NFKC, then simplified script;
+    None when that is just its NFKC form (no traditional character), so the model and the
+    warehouse carry a second copy only for traditional-script text."""
+    folded = unicodedata.normalize("NFKC", text)
+    simplified = to_simplified(folded)
+    return simplified if simplified != folded else None

@@ -20,6 +20,7 @@ import regex
 
 from parsers import metadata
 from parsers.blocks import Block, Document
+from parsers.comparable import with_compared_forms
 from parsers.dates import deadline
 from parsers.ladder import number
 from parsers.responsibility import find_units, read_clauses
@@ -102,7 +103,7 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
         plan, registry, defined, simple, options.extra_registries
     )
     tasks = _tasks(plan, notice_id, meta, assignments_by_clause)
-    return Notice(
+    notice = Notice(
         notice_id=notice_id,
         source=source,
         meta=meta,
@@ -113,6 +114,8 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
         units=units,
         warnings=doc.warnings + page.warnings + plan.warnings,
     )
+    # what the warehouse compares years on (plan kind, simplified forms), read here
+    return with_compared_forms(notice)
 
 
 def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | None]:

@@ -12,7 +12,6 @@ import hashlib
 import os
 import signal
 import stat
-import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -26,10 +25,10 @@ from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import memory
 from schemas import Notice, Source
-from warehouse.errors import StorageError, WarehouseError, describe, first_line
+from warehouse.errors import StorageError, WarehouseError
 
 if TYPE_CHECKING:
-    from warehouse.store import Warehouse
+    from warehouse.groups import Group, Stored
 
 DEFAULT_DB = "fengong.duckdb"
 SUFFIXES = {
@@ -55,6 +54,10 @@ class Options:
     max_memory: int | None = memory.DEFAULT_MB * memory.MiB
     # take each file's reading even when it reads worse than the notice's stored one
     replace: bool = False
+    # group commit (warehouse/groups.py): files per transaction, and how long the first file
+    # of a group may wait for its commit; a crash loses at most the open group
+    group_size: int = 50
+    group_seconds: float = 1.0
 
 
 @dataclass
@@ -220,8 +223,10 @@ def ingest(
     on_result: Callable[[FileResult], None] | None = None,
     lock_timeout: float = 60.0,
 ) -> IngestReport:
-    """Parse and store each file, one transaction per notice; a bad file is reported and the
-    batch goes on. Results come in input order.
+    """Parse and store each file, each notice whole (several notices per transaction, at
+    most `options.group_size` files or `options.group_seconds` seconds a group:
+    warehouse/groups.py); a bad file is reported and the batch goes on. Results come in
+    input order, each once its transaction is committed (what is reported is stored).
 
     Files are parsed in this process unless `options.jobs` asks for worker processes (then
     big batches are parsed by them while this process, the only writer, stores what they
@@ -230,25 +235,41 @@ def ingest(
     A storage error (no space left, a damaged file) stops the batch at once: raises
     BatchStopped, one line saying how many files were stored. Raises
     warehouse.store.WarehouseError when the warehouse cannot be opened."""
+    from parsers.kinds import plan_kind  # the kind of notices stored before it was read
     from warehouse.store import Warehouse  # duckdb: only when writing
 
     options = options or Options()
     report = IngestReport()
     files = list(iter_files(paths, report.skipped))
-    with Warehouse.open(db or default_db(), lock_timeout=lock_timeout) as wh:
+    with Warehouse.open(db or default_db(), lock_timeout=lock_timeout, plan_kind=plan_kind) as wh:
         # A notice's statements are small: DuckDB's thread pool costs the writer more CPU than
         # it saves (51 → 38 ms a notice), and the cores are the parser workers'.
         wh.sql("SET threads = 1")
-        with closing(_parse_all(files, options)) as parsed_files:  # closing stops the workers
-            for parsed in parsed_files:
-                try:
-                    result = _write(wh, parsed, options)
-                except StorageError as exc:
-                    line = _stop_line(exc, parsed.path, report, files)
-                    raise BatchStopped(line, report) from None
-                report.results.append(result)
-                if on_result:
-                    on_result(result)
+
+        def done(token: _Staged, stored: Stored | None, error: str | None) -> None:
+            result = token.result(stored, error)
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+
+        group = wh.grouped(options.group_size, options.group_seconds, done)
+
+        def commit_if_due() -> None:
+            if group.due():
+                group.commit()
+
+        at: str | None = None
+        try:
+            # closing stops the workers
+            with closing(_parse_all(files, options, commit_if_due)) as parsed_files:
+                for parsed in parsed_files:
+                    at = parsed.path
+                    _stage(group, parsed, options)
+                    commit_if_due()
+            group.commit()
+        except StorageError as exc:
+            first = group.paths[0] if group.paths else at or "?"
+            raise BatchStopped(_stop_line(exc, first, report, files), report) from None
     return report
 
 
@@ -282,13 +303,16 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _parse_all(files: list[Path], options: Options) -> Generator[Parsed, None, None]:
+def _parse_all(
+    files: list[Path], options: Options, idle: Callable[[], None] | None = None
+) -> Generator[Parsed, None, None]:
+    """Each file's parse, in input order; `idle` is called while waiting for workers."""
     jobs = worker_count(len(files), options)
     if jobs == 0:
         return (parse_file(path, options) for path in files)
     from pipeline import workers
 
-    return workers.parse_all(files, options, jobs)
+    return workers.parse_all(files, options, jobs, idle)
 
 
 @dataclass
@@ -404,9 +428,34 @@ def strict_line(path: str, notice: Notice) -> str:
     )
 
 
-def _write(wh: Warehouse, parsed: Parsed, options: Options) -> FileResult:
-    """Store one parsed file (or log its failure), in one transaction. Raises StorageError
-    when the warehouse itself fails (no space left, a damaged file): the batch stops."""
+@dataclass
+class _Staged:
+    """A file handed to the group: what its result line needs once it is committed."""
+
+    parsed: Parsed
+    notice: Notice | None
+    seconds: float = 0.0  # reading, parsing and staging
+
+    def result(self, stored: Stored | None, error: str | None) -> FileResult:
+        n = self.notice
+        if stored is None or n is None:
+            return FileResult(self.parsed.path, "failed", error=error, seconds=self.seconds)
+        return FileResult(
+            self.parsed.path,
+            stored.status,
+            n.notice_id,
+            len(n.tasks),
+            sum(len(t.assignments) for t in n.tasks),
+            len(n.warnings),
+            seconds=self.seconds,
+            why=stored.why,
+            worse=stored.worse,
+        )
+
+
+def _stage(group: Group, parsed: Parsed, options: Options) -> None:
+    """Hand one parsed file (or its failure) to the group. Raises StorageError when the
+    warehouse itself fails (no space left, a damaged file): the batch stops."""
     from warehouse.store import Logged
 
     started = time.perf_counter()
@@ -414,45 +463,10 @@ def _write(wh: Warehouse, parsed: Parsed, options: Options) -> FileResult:
     if notice is not None and options.strict and notice.warnings:
         parsed = Parsed(parsed.path, None, parsed.sha256, strict_line(parsed.path, notice))
         notice = None
-    error: str | None
-    try:
-        if notice is not None:
-            try:
-                # the notice and its ingest_log row are one transaction
-                stored = wh.store(
-                    notice, Logged(parsed.path, parsed.seconds), replace=options.replace
-                )
-                return FileResult(
-                    parsed.path,
-                    stored.status,
-                    notice.notice_id,
-                    len(notice.tasks),
-                    sum(len(t.assignments) for t in notice.tasks),
-                    len(notice.warnings),
-                    seconds=parsed.seconds + time.perf_counter() - started,
-                    why=stored.why,
-                    worse=stored.worse,
-                )
-            except Exception as exc:  # e.g. a constraint the model let through: report, go on
-                _raise_storage(wh.path, exc)
-                error = f"{parsed.path}: cannot store: {type(exc).__name__}: {first_line(exc)}"
-        else:
-            error = parsed.error
-        result = FileResult(parsed.path, "failed", error=error)
-        result.seconds = parsed.seconds + time.perf_counter() - started
-        wh.log(result.path, parsed.sha256, None, "failed", error, result.seconds)
-        return result
-    except StorageError:
-        raise
-    except Exception as exc:
-        _raise_storage(wh.path, exc)
-        raise
-
-
-def _raise_storage(path: str, exc: BaseException) -> None:
-    """Raise the StorageError a DuckDB error means, if it is one (a full disk, damage)."""
-    duckdb = sys.modules.get("duckdb")
-    if duckdb is not None and isinstance(exc, duckdb.Error):
-        error = describe(path, exc)
-        if isinstance(error, StorageError):
-            raise error from None
+    token = _Staged(parsed, notice, parsed.seconds)
+    log = Logged(parsed.path, parsed.seconds)
+    if notice is None:
+        group.failed(log, parsed.sha256, parsed.error or f"{parsed.path}: not read", token)
+    else:
+        group.add(notice, log, token, replace=options.replace)
+    token.seconds += time.perf_counter() - started

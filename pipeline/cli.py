@@ -136,6 +136,21 @@ MB = click.IntRange(min=1)  # a size limit in MiB
     help="Take each file's reading even when it reads worse than the notice's stored one.",
 )
 @click.option(
+    "--commit-every",
+    type=click.IntRange(min=1),
+    default=api.Options.group_size,
+    show_default=True,
+    help="Files stored per transaction at most (each notice still whole; a crash loses at "
+    "most the files not yet committed, which the next run ingests again).",
+)
+@click.option(
+    "--commit-seconds",
+    type=SECONDS,
+    default=api.Options.group_seconds,
+    show_default=True,
+    help="Seconds the first file of a transaction may wait for its commit.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Fail a file whose reading carries warnings (v_warnings) instead of storing it.",
@@ -153,12 +168,16 @@ def ingest(
     timeout: float,
     jobs: int | None,
     replace: bool,
+    commit_every: int,
+    commit_seconds: float,
     strict: bool,
     quiet: bool,
 ) -> None:
     """Parse notices (files or folders) and store them in the warehouse.
 
-    One line per file; a bad file is reported and the batch goes on. A file that reads
+    One line per file, once it is committed (several files a transaction, each notice
+    whole: --commit-every, --commit-seconds); a bad file is reported and the batch goes on.
+    A file that reads
     worse than the stored reading of its notice is kept as a version, not taken (--replace
     takes it). The exit status is 1 when any file failed or was kept for reading worse.
     Files in a folder whose extension is not a notice's are named in the summary. Batches
@@ -180,6 +199,8 @@ def ingest(
         strict=strict,
         max_memory=max_memory_mb * memory.MiB,
         replace=replace,
+        group_size=commit_every,
+        group_seconds=commit_seconds,
     )
     skipped: list[str] = []
     files = list(api.iter_files(paths, skipped=skipped))

@@ -7,8 +7,10 @@ an Excel ledger (台账). The rows come from warehouse/feeds.py; this module onl
 Files are written beside their target and renamed into place (pipeline/safe_files.py), so a
 failed export leaves the previous one as it was, and only a regular file is ever replaced;
 the Parquet folder is replaced only when fengong wrote it (pipeline/parquet_feed.py). JSON
-Lines, CSV and Parquet are written batch by batch from DuckDB's Arrow stream; the ledger,
-which groups tasks by plan and unit, reads its rows at once.
+Lines, CSV and Parquet are written batch by batch, a chunk of notices at a time
+(warehouse/feeds.task_batches: memory holds one chunk whatever the feed's size), DuckDB making
+each JSON line and CSV cell; the ledger, which groups tasks by plan and unit, reads its rows
+at once.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from pipeline.formats import csv_cell
 from pipeline.ledger import (
     CHANGE_NAMES,
     LEDGER_COLUMNS,
@@ -37,6 +39,8 @@ from pipeline.parquet_feed import write_parquet
 from pipeline.reading import FeedError, filters, reading
 from pipeline.safe_files import STDOUT, UnsafeTarget, replacing
 from schemas.export import (
+    EXPORT_SCHEMA_NAME,
+    EXPORT_SCHEMA_VERSION,
     RecordAssignment,
     RecordNotice,
     RecordProvenance,
@@ -105,14 +109,17 @@ def export(
         with reading(db, lock_timeout) as wh:
             picked = filters(wh, region, year, unit, since)
             result = ExportResult(path, fmt, 0, 0, latest_change=feeds.latest_change(wh.con))
-            rel = feeds.task_rows(wh.con, picked)
+            con = wh.con
             if path is None:
-                _write_stream(rel, fmt, stdout or sys.stdout, result, raw_csv)
+                _write_stream(con, picked, fmt, stdout or sys.stdout, result, raw_csv)
             elif fmt == "parquet":
-                reader = rel.to_arrow_reader(BATCH_ROWS)
-                result.tasks = write_parquet(_counted(reader, result), reader.schema, path)
-            elif fmt == "xlsx":
-                rows = rel.to_arrow_table().to_pylist()
+                batches = feeds.task_batches(con, picked)
+                schema = feeds.task_schema(con)
+                result.tasks = write_parquet(_counted(batches, result), schema, path)
+            elif fmt == "xlsx":  # the ledger groups tasks by plan and unit: read whole
+                rows = pa.Table.from_batches(
+                    list(feeds.task_batches(con, picked)), feeds.task_schema(con)
+                ).to_pylist()
                 _count(rows, result)
                 with replacing(path, "ledger") as tmp:
                     ledger = write_ledger(
@@ -128,7 +135,7 @@ def export(
                     # UTF-8 with a BOM: Excel then reads the Chinese right (not on stdout)
                     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
                     with tmp.open("w", encoding=encoding, newline="") as f:
-                        _write_stream(rel, fmt, f, result, raw_csv)
+                        _write_stream(con, picked, fmt, f, result, raw_csv)
                 if fmt == "jsonl":
                     result.schema_path = _write_schema(path)
     except UnsafeTarget as exc:
@@ -138,47 +145,52 @@ def export(
     return result
 
 
-def _batches(rel: Any) -> Iterator[list[dict[str, Any]]]:
-    reader = rel.to_arrow_reader(BATCH_ROWS)
-    for batch in reader:
-        yield batch.to_pylist()
-
-
 def _count(rows: list[dict[str, Any]], result: ExportResult) -> None:
     result.tasks += len(rows)
     result.removed += sum(r["status"] == "removed" for r in rows)
 
 
-def _counted(reader: pa.RecordBatchReader, result: ExportResult) -> Iterator[pa.RecordBatch]:
-    for batch in reader:
-        result.removed += sum(s == "removed" for s in batch.column("status").to_pylist())
+def _tally(status: pa.Array, result: ExportResult) -> None:
+    result.tasks += len(status)
+    result.removed += status.to_pylist().count("removed")
+
+
+def _counted(batches: Iterator[pa.RecordBatch], result: ExportResult) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        result.removed += batch.column("status").to_pylist().count("removed")
         yield batch
 
 
-def _write_stream(rel: Any, fmt: Format, f: IO[str], result: ExportResult, raw_csv: bool) -> None:
+def _write_stream(
+    con: duckdb.DuckDBPyConnection,
+    picked: feeds.Filters,
+    fmt: Format,
+    f: IO[str],
+    result: ExportResult,
+    raw_csv: bool,
+) -> None:
+    """JSON Lines or CSV, a chunk of the feed at a time: DuckDB makes each line (or cell)
+    and Python only writes them (warehouse/feeds.py: JSON_LINE, csv_cells)."""
     if fmt == "jsonl":
-        for rows in _batches(rel):
-            _count(rows, result)
-            for row in rows:
-                f.write(record(row).model_dump_json() + "\n")
+        record = {"schema_name": EXPORT_SCHEMA_NAME, "schema_version": EXPORT_SCHEMA_VERSION}
+        for batch in feeds.task_batches(con, picked, f"{feeds.JSON_LINE}, status", record):
+            lines = batch.column(0).to_pylist()
+            if lines:
+                f.write("\n".join(lines) + "\n")
+            _tally(batch.column(1), result)
         return
     import csv
 
+    names, types = feeds.task_columns(con)
+    kept = [(n, t) for n, t in zip(names, types, strict=True) if n != "assignments"]
+    columns = [n for n, _ in kept]
+    cells = feeds.csv_cells(columns, [t for _, t in kept])
     writer = csv.writer(f)
-    columns = [c for c in rel.columns if c != "assignments"]
     writer.writerow(columns)
-    for rows in _batches(rel):
-        _count(rows, result)
-        for row in rows:
-            writer.writerow([_csv_value(row[c], raw_csv) for c in columns])
-
-
-def _csv_value(value: Any, raw: bool) -> str:
-    """The CSV feed's cells: pipeline/formats.csv_cell, but a unit list joined with 、 (the
-    role columns) as the ledger writes it."""
-    if type(value) is list and all(type(v) is str for v in value):
-        return csv_cell("、".join(value), raw)
-    return csv_cell(value, raw)
+    status = columns.index("status")
+    for batch in feeds.task_batches(con, picked, cells, {"raw": raw_csv}):
+        writer.writerows(zip(*(c.to_pylist() for c in batch.columns), strict=True))
+        _tally(batch.column(status), result)
 
 
 def _write_schema(out: Path) -> Path:

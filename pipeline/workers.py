@@ -25,7 +25,7 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -44,9 +44,18 @@ PRELOAD = ["pipeline.api", "parsers.structure", *READERS.values()]
 _READ = object()  # what receive() returns for a worker's "file read" message
 
 
+# How often `idle` is called while no worker has a result (the writer's group commit by time).
+IDLE_TICK = 0.25
+
+
 def parse_all(
-    files: list[Path], options: api.Options, jobs: int
+    files: list[Path],
+    options: api.Options,
+    jobs: int,
+    idle: Callable[[], None] | None = None,
 ) -> Generator[api.Parsed, None, None]:
+    """Each file's Parsed, in input order; `idle()` is called at least every IDLE_TICK
+    seconds while waiting (the writer commits a group that has waited long enough)."""
     ctx = _context()
     workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
     todo = deque(enumerate(files))
@@ -58,7 +67,12 @@ def parse_all(
                 if w.job is None and todo and todo[0][0] < next_out + AHEAD * len(workers):
                     w.send(*todo.popleft())
             busy = [w for w in workers if w.job is not None]
-            ready = wait([w.conn for w in busy], timeout=_next_deadline(busy, options))
+            timeout = _next_deadline(busy, options)
+            if idle is not None:
+                timeout = IDLE_TICK if timeout is None else min(timeout, IDLE_TICK)
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            if idle is not None:
+                idle()
             now = time.monotonic()
             for i, w in enumerate(workers):
                 if w.job is None:

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_NAME: Literal["fengong.Notice"] = "fengong.Notice"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 Role = Literal["lead", "co", "responsible", "coordinator", "implementer", "support"]
 SourceFormat = Literal["text", "html", "docx", "pdf", "doc"]
@@ -65,6 +65,20 @@ class NoticeMeta(Model):
     doc_number: str | None = None
     addressees: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
+    plan_kind: str | None = Field(
+        default=None,
+        description="what the plan is about, read from its plan title at parse time "
+        "(parsers/kinds.py): the title in simplified script without the region, years and the "
+        "words every plan title has (南沙区2020年政务公开工作要点分工方案 → 政务公开); '' when "
+        "nothing is left, None without a plan title. A plan is compared with the previous "
+        "plan of its region and kind.",
+    )
+
+
+SIMPLIFIED = (
+    "in simplified script, as years are compared (NFKC, then OpenCC t2s; parsers/script.py), "
+    "when that differs from its NFKC form (a traditional-script notice); None otherwise"
+)
 
 
 class Section(Model):
@@ -73,6 +87,7 @@ class Section(Model):
     label: str = Field(description="the number as printed, e.g. （一）")
     title: str
     provenance: Provenance
+    title_simplified: str | None = Field(default=None, description=f"the title {SIMPLIFIED}")
 
 
 class Assignment(Model):
@@ -103,6 +118,8 @@ class Task(Model):
     inherited: bool = Field(description="the clause belongs to a task above")
     assignments: list[Assignment]
     provenance: Provenance
+    text_simplified: str | None = Field(default=None, description=f"the text {SIMPLIFIED}")
+    detail_simplified: str | None = Field(default=None, description=f"the detail {SIMPLIFIED}")
 
 
 WarningKind = Literal[

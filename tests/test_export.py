@@ -4,6 +4,7 @@ seed's hand-made gold answer; filters; the ledger's layout."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -16,14 +17,17 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import ingest
+from pipeline import Options, ingest
 from pipeline.export import export
+from pipeline.export import record as task_record
+from pipeline.formats import csv_cell
 from pipeline.ledger import LEDGER_COLUMNS, SheetNames, display_width, wrapped_lines
-from pipeline.reading import FeedError
+from pipeline.reading import FeedError, reading
 from schemas import ROLE_NAMES
 from schemas.export import EXPORT_SCHEMA_VERSION
-from tests.conftest import GOLD, SEED, Ran, cli
+from tests.conftest import GOLD, SAMPLES, SEED, Ran, cli
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
+from warehouse import feeds
 from warehouse.errors import WarehouseError
 
 GOLD_2020 = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
@@ -337,3 +341,60 @@ def test_bad_targets_and_warehouses_are_refused_in_one_line(seeded: Path, tmp_pa
         "other.duckdb",
         "warehouse.duckdb",
     ]
+
+
+# DuckDB writes the JSON lines and CSV cells; these pin them to the model and to csv_cell ----
+@pytest.fixture
+def varied(db: Path, tmp_path: Path) -> Path:
+    """Notices of three formats (a PDF's provenance has pages and boxes), one in traditional
+    script, and a replaced notice that dropped tasks (removed records under --since)."""
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(SEED.read_bytes()[:9000])  # 40 of the 43 tasks
+    constructed = SAMPLES / "constructed"
+    files = [
+        SEED,
+        constructed / "c04-traditional.html",
+        constructed / "m08-fengze-pdf-no-web-page.pdf",
+    ]
+    assert not ingest(files, db=db).failed
+    assert ingest([cut], db=db, options=Options(replace=True)).count("replaced") == 1
+    return db
+
+
+def _rows(db: Path, since: dt.datetime | None) -> list[dict[str, Any]]:
+    with reading(db) as wh:
+        rel = feeds.task_rows(wh.con, feeds.Filters(since=since))
+        return rel.to_arrow_table().to_pylist()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("since", [None, dt.datetime(2000, 1, 1)])
+def test_jsonl_lines_are_the_records_the_model_writes(
+    varied: Path, tmp_path: Path, since: dt.datetime | None
+) -> None:
+    out = tmp_path / "t.jsonl"
+    result = export(varied, out, "jsonl", since=since)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    want = [json.loads(task_record(row).model_dump_json()) for row in _rows(varied, since)]
+    assert [json.loads(line) for line in lines] == want
+    assert result.tasks == len(want) and result.removed == sum(
+        r["status"] == "removed" for r in want
+    )
+    assert (since is not None) == (result.removed > 0)
+    assert any(r["provenance"]["location"]["bbox"] for r in want)  # the PDF's boxes
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_csv_cells_are_the_cells_csv_cell_writes(varied: Path, tmp_path: Path, raw: bool) -> None:
+    out = tmp_path / "t.csv"
+    export(varied, out, "csv", since=dt.datetime(2000, 1, 1), raw_csv=raw)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = list(csv.reader(f))
+    rows = _rows(varied, dt.datetime(2000, 1, 1))
+    columns = [c for c in rows[0] if c != "assignments"]
+
+    def cell(value: Any) -> str:
+        if type(value) is list and all(type(v) is str for v in value):
+            return csv_cell("、".join(value), raw)
+        return csv_cell(value, raw)
+
+    assert got == [columns, *([cell(r[c]) for c in columns] for r in rows)]

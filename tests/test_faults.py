@@ -1,6 +1,7 @@
 """Faults and concurrency, with real `fengong ingest` processes on a real DuckDB file:
-SIGKILL at random points leaves every notice complete or absent; a second ingest waits for
-the first; a warehouse from an older schema is migrated on open."""
+SIGKILL at random points leaves every notice complete or absent, and what a run reported or
+logged as stored is stored; a second ingest waits for the first; a warehouse from an older
+schema is migrated on open."""
 
 from __future__ import annotations
 
@@ -68,11 +69,31 @@ def check_complete_or_absent(db: Path, reference: Path) -> int:
     return int(stored[0])
 
 
+def check_logged_is_stored(db: Path, reported: list[str]) -> None:
+    """The files v_ingest_log gives as stored are the files of the stored notices' versions,
+    and every file the run reported (its lines reach the pipe only once committed) is one."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        logged = {
+            f
+            for (f,) in con.execute(
+                "SELECT file FROM v_ingest_log WHERE status IN ('ingested', 'replaced', 'kept')"
+            ).fetchall()
+        }
+        versions = {p for (p,) in con.execute("SELECT path FROM v_versions").fetchall()}
+    finally:
+        con.close()
+    assert logged == versions
+    assert set(reported) <= logged
+
+
 def test_sigkill_at_random_points_leaves_every_notice_complete_or_absent(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     files = write(folder, 12)  # as many as make a batch use worker processes
     reference = tmp_path / "reference.duckdb"
     assert ingest([folder], db=reference).count("ingested") == len(files)
+    # small groups, so that kills land between commits, inside a group and inside a commit
+    group = ["--commit-every", "4", "--commit-seconds", "0.2"]
 
     rng = random.Random(2026)
     db = tmp_path / "killed.duckdb"
@@ -83,18 +104,28 @@ def test_sigkill_at_random_points_leaves_every_notice_complete_or_absent(tmp_pat
             Path(f"{db}.wal").unlink(missing_ok=True)
         # the first run parses in workers, the others in the writing process itself (cheaper
         # to start; the writer, the only one that stores, is the same)
-        proc = start(str(folder), "--db", str(db), *(["--jobs", "0"] if round_ else []))
+        jobs = ["--jobs", "0"] if round_ else []
+        proc = start(str(folder), "--db", str(db), *group, *jobs)
         # the kill lands after a random number of the run's per-file lines (none: in start-up
-        # or the first file), a random moment later: inside a parse, a store or a commit,
-        # wherever the batch is, however fast or busy the machine is
+        # or the first group), a random moment later: inside a parse, a store, a group or a
+        # commit, wherever the batch is, however fast or busy the machine is
         assert proc.stdout is not None
+        seen: list[str] = []
         for _ in range(rng.randrange(len(files))):
-            if not proc.stdout.readline():
+            line = proc.stdout.readline()
+            if not line:
                 break  # the run ended first
+            seen.append(line.rstrip("\n"))
         time.sleep(rng.uniform(0, 0.3))
         proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
+        out, _ = proc.communicate(timeout=60)
+        reported = [  # whole lines only (a kill can cut the last one)
+            line.split(maxsplit=1)[1].rsplit(": ", 1)[0]
+            for line in [*seen, *out.splitlines()]
+            if line.startswith("ingested") and line.endswith(" ms)")
+        ]
         stored = check_complete_or_absent(db, reference)
+        check_logged_is_stored(db, reported)
         partial += 0 < stored < len(files)
 
     # at least one kill must land mid-batch for the test to mean anything
@@ -103,6 +134,7 @@ def test_sigkill_at_random_points_leaves_every_notice_complete_or_absent(tmp_pat
     proc = start(str(folder), "--db", str(db), "-q")
     assert proc.wait(300) == 0, proc.stderr.read() if proc.stderr else ""
     assert check_complete_or_absent(db, reference) == len(files)
+    check_logged_is_stored(db, [])
 
 
 def test_two_concurrent_ingests_both_complete(tmp_path: Path) -> None:

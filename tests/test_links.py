@@ -11,13 +11,15 @@ import duckdb
 import pytest
 
 from bench.variants import write
+from parsers.kinds import plan_kind
+from parsers.script import simplified_form
 from pipeline import Options, ingest, parse
 from tests.conftest import GOLD, SAMPLES, SEED
 from tests.conftest import query as rows
 from tests.scoring import score_diff
 from warehouse import links
-from warehouse.align import TaskText, align
-from warehouse.links import plan_kind, series_pairs
+from warehouse.align import Grams, TaskText, align, bigram_codes
+from warehouse.links import series_pairs
 from warehouse.store import Warehouse
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
@@ -44,12 +46,28 @@ def test_reordered_and_reworded_tasks_are_found_by_content() -> None:
 
 
 def test_traditional_script_reads_as_simplified() -> None:
-    before = [TaskText("一.1", "加強政府網站和政務新媒體內容保障。")]
+    """The parsers give a traditional text its simplified form; the alignment compares it."""
+    printed = "加強政府網站和政務新媒體內容保障。"
+    assert simplified_form(printed) == "加强政府网站和政务新媒体内容保障。"
+    assert simplified_form("加强政府网站和政务新媒体内容保障。") is None  # its own form
+    before = [TaskText("一.1", simplified_form(printed) or printed)]
     after = [TaskText("三.2", "加强政府网站和政务新媒体内容保障")]
     assert [(x.to_key, x.similarity, x.change) for x in align(before, after)] == [
         ("三.2", 1.0, "unchanged")
     ]
     assert plan_kind("思明區2017年政務公開工作要點任務分工", "思明区") == "政务公开"
+    assert plan_kind(None, "思明区") is None
+
+
+def test_a_traditional_notice_carries_its_simplified_forms_and_kind() -> None:
+    notice = parse(SAMPLES / "constructed" / "c04-traditional.html")
+    assert notice.meta.plan_kind == "政务公开"
+    changed = [t for t in notice.tasks if t.text_simplified is not None]
+    assert changed and all(t.text_simplified != t.text for t in changed)
+    assert any(s.title_simplified for s in notice.sections)
+    seed = parse(SEED)  # simplified script: no second copy
+    assert not any(t.text_simplified or t.detail_simplified for t in seed.tasks)
+    assert seed.meta.plan_kind == "政务公开"
 
 
 def test_the_assignment_is_one_to_one_and_section_context_decides_ties() -> None:
@@ -64,7 +82,7 @@ def test_the_assignment_is_one_to_one_and_section_context_decides_ties() -> None
 
 def test_plans_pair_with_the_latest_earlier_plan_of_the_same_region_and_kind() -> None:
     assert plan_kind("南沙区2020年政务公开工作要点分工方案", "南沙区") == "政务公开"
-    notices = [
+    titled = [
         ("a20", "南沙区", 2020, "南沙区2020年政务公开工作要点分工方案"),
         ("a22", "南沙区", 2022, "南沙区2022年政务公开工作要点责任分工"),
         ("b21", "南沙区", 2021, "南沙区2021年优化营商环境重点任务分工方案"),
@@ -72,9 +90,11 @@ def test_plans_pair_with_the_latest_earlier_plan_of_the_same_region_and_kind() -
         ("c21", "花都区", 2021, "花都区2021年政务公开工作要点分工方案"),
         ("x", None, 2021, "无地区的方案"),
         ("d22", "广州市花都区", 2022, "广州市花都区2022年政务公开工作要点"),
+        ("a21", "南沙区", 2021, "2021年南沙区政务公开要点"),
     ]
-    assert series_pairs(notices) == {("a20", "a22"), ("b21", "b22"), ("c21", "d22")}
-    assert series_pairs([*notices, ("a21", "南沙区", 2021, "2021年南沙区政务公开要点")]) == {
+    notices = [(i, r, y, plan_kind(t, r)) for i, r, y, t in titled]
+    assert series_pairs(notices[:-1]) == {("a20", "a22"), ("b21", "b22"), ("c21", "d22")}
+    assert series_pairs(notices) == {
         ("a20", "a21"),
         ("a21", "a22"),
         ("b21", "b22"),
@@ -130,6 +150,20 @@ def test_the_constructed_wujin_pair_scores_against_its_gold_diff(db: Path) -> No
     assert ("四.19", "四.20") in rows(db, "select from_task_key, to_task_key from v_task_links")
     added = {k for (k,) in rows(db, "select task_key from v_tasks_added")}
     assert added == {"一.5", "二.11", "三.17", "四.21", "四.24"}
+
+
+def test_the_bigrams_of_a_plan_at_once_are_those_of_each_text() -> None:
+    rng = random.Random(3)
+    alphabet = "政务公开工作要点2020年1,。 区局a"
+    for _ in range(300):
+        texts = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+            for _ in range(rng.randint(0, 7))
+        ]
+        grams = Grams.of(texts)
+        for i, text in enumerate(texts):
+            row = grams.codes[grams.indptr[i] : grams.indptr[i + 1]]
+            assert row.tolist() == sorted(bigram_codes(text).tolist()), (texts, i)
 
 
 def test_alignment_does_not_depend_on_order_or_keys() -> None:
@@ -261,7 +295,8 @@ def test_links_kept_store_by_store_equal_links_computed_all_at_once(
     con = duckdb.connect(str(db))
     con.execute("delete from task_links; delete from task_link_pairs")
     con.close()
-    Warehouse.open(db).close()  # every missing pair is computed on open
+    with Warehouse.open(db) as wh:
+        wh.relink()  # every pair computed anew over the final warehouse
     assert (rows(db, pair_sql), rows(db, link_sql)) == kept
     assert len(kept[0]) >= 20 and len(kept[1]) >= 200
 

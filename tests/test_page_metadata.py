@@ -32,7 +32,7 @@ def _parse(tmp_path: Path, text: str, name: str = "notice.txt") -> Notice:
 
 
 def _meta(n: Notice) -> dict[str, object]:
-    return n.meta.model_dump(exclude={"addressees", "references"})
+    return n.meta.model_dump(exclude={"addressees", "references", "plan_kind"})
 
 
 # --- metadata.md case 1: titles broken over lines; the year -----------------------------------

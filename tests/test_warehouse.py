@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import Options, ingest, parse
 from tests.conftest import SAMPLES, SEED
+from warehouse import bulk
 from warehouse.store import Warehouse, migrations
 
 VIEWS = {
@@ -108,13 +109,14 @@ def test_a_changed_file_replaces_the_notice_whole(db: Path, tmp_path: Path) -> N
 def test_a_failed_write_leaves_nothing_behind(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notice = parse(SEED)
 
-    def broken(self: Warehouse, table: str, rows: list[list[object]]) -> None:
+    insert = bulk.insert
+
+    def broken(con: duckdb.DuckDBPyConnection, table: str, columns: object) -> None:
         if table == "assignments":
             raise RuntimeError("disk full")
-        Warehouse._many_orig(self, table, rows)  # type: ignore[attr-defined]
+        insert(con, table, columns)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Warehouse, "_many_orig", Warehouse._many, raising=False)
-    monkeypatch.setattr(Warehouse, "_many", broken)
+    monkeypatch.setattr(bulk, "insert", broken)
     with Warehouse.open(db) as wh, pytest.raises(RuntimeError):
         wh.store(notice)
     assert counts(db) == (0, 0, 0, 0)

@@ -1,11 +1,13 @@
 """When each task appeared, last changed or left its notice (the task_changes table).
 
 A notice is replaced whole, so "did this task change?" is answered by comparing a digest of
-each task's stored rows before the replacement with the same digest after it:
+each task before the replacement with the same digest after it. The digest is computed from
+the model (`digests`) and kept with the task's stamps (task_changes.digest, migration 006),
+so a replacement reads one notice's stamps by index and never the old rows themselves:
 
-    before = digests(con, notice_id)     # still the old rows
+    before = stamps(con, notice_id)      # the stored stamps and digests (old rows if needed)
     ... delete and insert the notice ...
-    record(con, notice_id, before, at)   # new rows: stamp what is new, changed or gone
+    record(con, notice, before, at)      # stamp what is new, changed or gone
 
 The digest covers what a tracker shows of a task: its key and section titles, text, detail,
 deadline, clause (text and requirements), and its units with their roles. It leaves out
@@ -14,7 +16,8 @@ metadata, and it is compared after NFKC and without white space (see digest()), 
 form of the same notice (full-width brackets in one, half-width in the other) changes
 nothing. The task_id is derived from the notice and the task's text, so an edited text is a
 new task_id (the old one is removed); an edited deadline or unit keeps the task_id and
-changes the task.
+changes the task. Tasks stored before migration 006 have no digest kept: theirs is computed
+from their stored rows (the same fields, the same function) when their notice is replaced.
 """
 
 from __future__ import annotations
@@ -23,85 +26,135 @@ import datetime as dt
 import hashlib
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-# One row per task of a notice: (task_id, task_key, text, orgs, content), content being what
-# the digest covers, as JSON text.
-_CONTENT = """
+from schemas import Notice
+
+# What the digest covers, per task, in this order (_FIELDS reads the same from stored rows).
+_FIELDS = """
 WITH units AS (
     SELECT task_id,
            string_agg(org || '/' || role || '/' || CAST(inherited AS VARCHAR), ';' ORDER BY ord)
-               AS roles,
-           list(DISTINCT org ORDER BY org) AS orgs
+               AS roles
     FROM assignments WHERE notice_id = $notice_id GROUP BY task_id
-)
-SELECT t.task_id, t.task_key, t.text, coalesce(u.orgs, []) AS orgs,
-       CAST(to_json(struct_pack(
-           key := t.task_key, section := t.section_key, top := top.title, sub := sub.title,
-           label := t.label, text := t.text, detail := t.detail, due := t.deadline,
-           due_text := t.deadline_text, inherited := t.inherited, clause := c.text,
-           requirements := c.requirements, roles := u.roles
-       )) AS VARCHAR) AS content
-FROM tasks t
+), t AS (SELECT * FROM tasks WHERE notice_id = $notice_id),
+   c AS (SELECT * FROM clauses WHERE notice_id = $notice_id),
+   s AS (SELECT * FROM sections WHERE notice_id = $notice_id)
+SELECT t.task_id, t.task_key, t.section_key, top.title, sub.title, t.label, t.text, t.detail,
+       t.deadline, t.deadline_text, t.inherited, c.text, c.requirements, u.roles
+FROM t
 LEFT JOIN units u USING (task_id)
-LEFT JOIN clauses c ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
-LEFT JOIN sections top
-       ON top.notice_id = t.notice_id AND top.section_key = split_part(t.section_key, '.', 1)
-LEFT JOIN sections sub
-       ON sub.notice_id = t.notice_id AND sub.section_key = t.section_key AND sub.level = 2
-WHERE t.notice_id = $notice_id
+LEFT JOIN c ON c.clause_id = t.clause_id
+LEFT JOIN s top ON top.section_key = split_part(t.section_key, '.', 1)
+LEFT JOIN s sub ON sub.section_key = t.section_key AND sub.level = 2
 """
 
 
-def digest(content: str) -> str:
-    """A task's digest: its content compared after NFKC (which folds full- and half-width
-    forms: （ and (, ，and ,) without white space, so the same notice read from a form with
-    other punctuation widths or line breaks has the same digests."""
+def digest(fields: Sequence[Any]) -> str:
+    """A task's digest: its fields (_FIELDS' order after the task_id) as text, one separator
+    between them (None as NUL), compared after NFKC (which folds full- and half-width forms:
+    （ and (, ，and ,) without white space, so the same notice read from a form with other
+    punctuation widths or line breaks has the same digests."""
+    content = "\x1f".join("\x00" if f is None else str(f) for f in fields)
     folded = "".join(unicodedata.normalize("NFKC", content).split())
     return hashlib.md5(folded.encode(), usedforsecurity=False).hexdigest()
 
 
-def _rows(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[tuple[Any, ...]]:
-    """(task_id, task_key, text, orgs, digest) of the notice's tasks as stored now."""
-    rows = con.execute(_CONTENT, {"notice_id": notice_id}).fetchall()
-    return [(*r[:4], digest(str(r[4]))) for r in rows]
+def digests(notice: Notice) -> dict[str, str]:
+    """task_id → digest of each task of a notice, from the model."""
+    titles = {s.key: s.title for s in notice.sections}
+    subsections = {s.key: s.title for s in notice.sections if s.level == 2}
+    clauses = {c.clause_id: c for c in notice.clauses}
+    out = {}
+    for t in notice.tasks:
+        clause = clauses.get(t.clause_id) if t.clause_id is not None else None
+        roles = ";".join(
+            f"{a.org}/{a.role}/{'true' if a.inherited else 'false'}" for a in t.assignments
+        )
+        out[t.task_id] = digest(
+            (
+                t.key,
+                t.section_key,
+                titles.get(t.section_key.split(".")[0]),
+                subsections.get(t.section_key),
+                t.label,
+                t.text,
+                t.detail,
+                t.deadline,
+                t.deadline_text,
+                t.inherited,
+                clause.text if clause else None,
+                clause.requirements if clause else None,
+                roles or None,
+            )
+        )
+    return out
 
 
-def digests(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, str]:
-    """task_id → digest of the notice's tasks as stored now."""
-    return {str(r[0]): str(r[4]) for r in _rows(con, notice_id)}
+def stored_digests(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, str]:
+    """task_id → digest of the notice's tasks as stored now, from their rows."""
+    rows = con.execute(_FIELDS, {"notice_id": notice_id}).fetchall()
+    return {str(r[0]): digest(r[1:]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What task_changes holds of a task: its digest (None: stored before migration 006
+    and not computed) and whether it was removed."""
+
+    digest: str | None
+    removed: bool
+
+
+def stamps(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, Stamp]:
+    """The stamps of a notice's tasks, read before its rows are replaced; a task that has
+    no digest kept and is still stored gets the digest of its stored rows."""
+    rows = con.execute(
+        "SELECT task_id, digest, removed_at IS NOT NULL FROM task_changes WHERE notice_id = ?",
+        [notice_id],
+    ).fetchall()
+    out = {str(r[0]): Stamp(r[1], bool(r[2])) for r in rows}
+    if any(s.digest is None and not s.removed for s in out.values()):
+        rows_now = stored_digests(con, notice_id)
+        out = {
+            t: Stamp(rows_now.get(t), s.removed) if s.digest is None else s for t, s in out.items()
+        }
+    return out
 
 
 def record(
-    con: duckdb.DuckDBPyConnection, notice_id: str, before: dict[str, str], at: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    notice: Notice,
+    before: dict[str, Stamp],
+    at: dt.datetime,
 ) -> None:
     """Stamp the notice's tasks after a store, at `at` (its ingested_at): a new task_id is
     first seen then; a task whose digest differs from `before` (or that comes back after a
     removal) changed then; a task that is no longer there was removed then. Untouched tasks
     keep their stamps."""
-    now = {str(r[0]): r for r in _rows(con, notice_id)}
-    known = {
-        str(r[0]): r[1] is not None
-        for r in con.execute(
-            "SELECT task_id, removed_at FROM task_changes WHERE notice_id = ?", [notice_id]
-        ).fetchall()
-    }
-    added = [r for t, r in now.items() if t not in known]
-    changed = [r for t, r in now.items() if t in known and (known[t] or before.get(t) != r[4])]
-    gone = [t for t, removed in known.items() if not removed and t not in now]
+    now = digests(notice)
+    rows = {r[0]: (*r, now[r[0]]) for r in model_rows(notice)}
+    added = [r for t, r in rows.items() if t not in before]
+    changed = [
+        r
+        for t, r in rows.items()
+        if t in before and (before[t].removed or before[t].digest != r[4])
+    ]
+    gone = [t for t, s in before.items() if not s.removed and t not in rows]
     # set-wise, one statement each: the rows go in as parallel lists
-    params: dict[str, object] = {"notice_id": notice_id, "at": at}
+    params: dict[str, object] = {"notice_id": notice.notice_id, "at": at}
     if added:
         con.execute(
-            f"INSERT INTO task_changes SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
+            f"INSERT INTO task_changes ({_NAMED}) SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
             {**params, **_columns(added)},
         )
     if changed:
         con.execute(
             "UPDATE task_changes SET task_key = d.key, text = d.text, orgs = d.orgs,"
-            f" changed_at = $at, removed_at = NULL FROM (SELECT {_UNNESTED}) d"
+            f" digest = d.digest, changed_at = $at, removed_at = NULL FROM (SELECT {_UNNESTED}) d"
             " WHERE task_changes.notice_id = $notice_id AND task_changes.task_id = d.id",
             {**params, **_columns(changed)},
         )
@@ -122,26 +175,36 @@ def record_removal(con: duckdb.DuckDBPyConnection, notice_id: str, at: dt.dateti
     )
 
 
-def record_new(
-    con: duckdb.DuckDBPyConnection,
-    notice_id: str,
-    tasks: list[tuple[str, str, str, list[str]]],
-    at: dt.datetime,
-) -> None:
-    """`record` for a notice stored for the first time: every task is first seen now, and
-    nothing needs comparing, so the rows come from the model instead of the digest query.
-    `tasks` are (task_id, task_key, text, sorted distinct orgs)."""
-    if not tasks:
-        return
-    con.execute(
-        f"INSERT INTO task_changes SELECT $notice_id, {_UNNESTED}, $at, $at, NULL",
-        {"notice_id": notice_id, "at": at, **_columns(tasks)},
-    )
+def model_rows(notice: Notice) -> list[tuple[str, str, str, list[str]]]:
+    """(task_id, task_key, text, sorted distinct orgs) of a notice's tasks, from the model."""
+    return [
+        (t.task_id, t.key, t.text, sorted({a.org for a in t.assignments})) for t in notice.tasks
+    ]
 
 
+def new_columns(notice: Notice, at: dt.datetime) -> dict[str, list[Any]]:
+    """The task_changes rows of a notice stored for the first time, column by column: every
+    task first seen and changed at `at`, with its digest."""
+    rows = model_rows(notice)
+    now = digests(notice)
+    n = len(rows)
+    return {
+        "notice_id": [notice.notice_id] * n,
+        "task_id": [r[0] for r in rows],
+        "task_key": [r[1] for r in rows],
+        "text": [r[2] for r in rows],
+        "orgs": [r[3] for r in rows],
+        "digest": [now[r[0]] for r in rows],
+        "first_seen": [at] * n,
+        "changed_at": [at] * n,
+        "removed_at": [None] * n,
+    }
+
+
+_NAMED = "notice_id, task_id, task_key, text, orgs, digest, first_seen, changed_at, removed_at"
 _UNNESTED = (
     "unnest($ids) AS id, unnest($keys) AS key, unnest($texts) AS text, "
-    "unnest($orgs, max_depth := 1) AS orgs"
+    "unnest($orgs, max_depth := 1) AS orgs, unnest($digests) AS digest"
 )
 
 
@@ -151,4 +214,5 @@ def _columns(rows: Sequence[tuple[Any, ...]]) -> dict[str, list[Any]]:
         "keys": [r[1] for r in rows],
         "texts": [r[2] for r in rows],
         "orgs": [r[3] for r in rows],
+        "digests": [r[4] for r in rows],
     }

@@ -14,10 +14,14 @@ tasks that changed after this UTC time, and the ones removed after it).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from schemas.notice import Provenance
 
 from schemas.roles import ROLES
 
@@ -84,23 +88,34 @@ WITH picked_notices AS (
 )
 """
 
+# Each role's units, in the order of the task's assignments (one ordered aggregate per task,
+# the role lists taken from it: seven ordered aggregates cost ~10× as much).
 _ROLE_LISTS = ",\n".join(
-    f"           coalesce(list(org ORDER BY ord) FILTER (WHERE role = '{r}'), []) AS {r}"
+    f"           list_transform(list_filter(r.assignments, lambda a: a.role = '{r}'),"
+    f" lambda a: a.org) AS {r}"
     for r in ROLES
 )
 
+# The order of the feeds: by region, year and notice, each notice's tasks in plan order.
+_ORDER = "region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_key"
+
 # One row per task, flat columns (role lists, nested assignments) in plan order. With $since:
 # the tasks changed after it, then the ones removed after it (only key and text are left).
+# ONLY is where a chunk of the feed restricts every table read to its notices
+# (task_batches); COLUMNS is the projection of the flat row.
 _TASK_ROWS = (
     _PICKED
-    + """, roles AS (
+    + """, assigned AS (
     SELECT notice_id, task_id,
            list({'org': org, 'org_raw': org_raw, 'role': role, 'inherited': inherited}
-                ORDER BY ord) AS assignments,
+                ORDER BY ord) AS assignments
+    FROM assignments ONLY GROUP BY notice_id, task_id
+), roles AS (
+    SELECT r.notice_id, r.task_id, r.assignments,
 """
     + _ROLE_LISTS
     + """
-    FROM assignments GROUP BY notice_id, task_id
+    FROM assigned r
 ), rows AS (
     SELECT t.task_id, t.notice_id, 'active' AS status,
            n.region, n.year, n.title, n.plan_title, n.issuer, n.doc_number,
@@ -115,14 +130,15 @@ _TASK_ROWS = (
            coalesce(r.assignments, []) AS assignments,
            n.source_path, n.sha256, n.format, CAST(t.provenance AS VARCHAR) AS provenance,
            ch.first_seen, ch.changed_at, ch.removed_at, ch.orgs, t.ord
-    FROM tasks t
+    FROM (SELECT * FROM tasks ONLY) t
     JOIN picked_notices n USING (notice_id)
-    JOIN task_changes ch USING (notice_id, task_id)
+    JOIN (SELECT * FROM task_changes ONLY) ch USING (notice_id, task_id)
     LEFT JOIN roles r USING (notice_id, task_id)
-    LEFT JOIN clauses c ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
-    LEFT JOIN sections top
+    LEFT JOIN (SELECT * FROM clauses ONLY) c
+           ON c.notice_id = t.notice_id AND c.clause_id = t.clause_id
+    LEFT JOIN (SELECT * FROM sections ONLY) top
            ON top.notice_id = t.notice_id AND top.section_key = split_part(t.section_key, '.', 1)
-    LEFT JOIN sections sub
+    LEFT JOIN (SELECT * FROM sections ONLY) sub
            ON sub.notice_id = t.notice_id AND sub.section_key = t.section_key AND sub.level = 2
     WHERE $since IS NULL OR ch.changed_at > $since
     UNION ALL BY NAME
@@ -132,16 +148,95 @@ _TASK_ROWS = (
            [] AS lead, [] AS co, [] AS responsible, [] AS coordinator, [] AS implementer,
            [] AS support, [] AS assignments,
            ch.first_seen, ch.changed_at, ch.removed_at, ch.orgs
-    FROM task_changes ch
+    FROM (SELECT * FROM task_changes ONLY) ch
     JOIN picked_notices n USING (notice_id)
     WHERE ch.removed_at IS NOT NULL AND ch.changed_at > $since
+), picked_rows AS (
+    SELECT rows.* EXCLUDE (orgs) FROM rows, picked_units p
+    WHERE ($units IS NULL AND $unit_keys IS NULL) OR list_has_any(rows.orgs, p.names)
+       OR list_has_any(list_transform(rows.orgs, lambda o: {'region': rows.region, 'org': o}),
+                       p.keys)
 )
-SELECT * EXCLUDE (orgs, ord) FROM rows, picked_units p
-WHERE ($units IS NULL AND $unit_keys IS NULL) OR list_has_any(rows.orgs, p.names)
-   OR list_has_any(list_transform(rows.orgs, lambda o: {'region': rows.region, 'org': o}), p.keys)
-ORDER BY region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_key
-"""
+SELECT COLUMNS FROM picked_rows ORDER BY """
+    + _ORDER
 )
+_ONLY = "WHERE notice_id IN (SELECT unnest($ids))"
+ROW_COLUMNS = "* EXCLUDE (ord)"  # the flat row, as task_rows gives it
+
+
+def _task_sql(columns: str = ROW_COLUMNS, chunked: bool = False) -> str:
+    return _TASK_ROWS.replace(" ONLY", " " + _ONLY if chunked else "").replace("COLUMNS", columns)
+
+
+def _iso(ts: str) -> str:
+    """A time as pydantic writes it in JSON: ISO 8601 with a T, microseconds only when
+    there are some."""
+    return (
+        f"CASE WHEN {ts} IS NULL THEN NULL ELSE strftime({ts}, '%Y-%m-%dT%H:%M:%S')"
+        f" || CASE WHEN microsecond({ts}) % 1000000 = 0 THEN ''"
+        f" ELSE strftime({ts}, '.%f') END END"
+    )
+
+
+def _location() -> str:
+    """A task's place in its file (schemas.Provenance, every field) from its provenance."""
+    fields = []
+    for name in Provenance.model_fields:
+        if name == "element_path":
+            fields.append(f"{name} := provenance::JSON->>'{name}'")
+        elif name == "bbox":
+            fields.append(f"{name} := CAST(provenance::JSON->'{name}' AS DOUBLE[])")
+        else:
+            fields.append(f"\"{name}\" := CAST(provenance::JSON->>'{name}' AS INTEGER)")
+    return f"CASE WHEN provenance IS NULL THEN NULL ELSE struct_pack({', '.join(fields)}) END"
+
+
+# The JSON Lines record (schemas/export.TaskRecord), made by DuckDB field for field as pydantic
+# writes it ($schema_name, $schema_version: the record's); tests/test_export.py checks every
+# line against the model and its JSON Schema.
+JSON_LINE = f"""to_json(struct_pack(
+    schema_name := $schema_name, version := $schema_version,
+    task_id := task_id, notice_id := notice_id, status := status, task_key := task_key,
+    text := text, section_key := section_key, section_title := section_title,
+    subsection_title := subsection_title, label := label, detail := detail,
+    deadline := deadline, deadline_text := deadline_text, clause_text := clause_text,
+    requirements := requirements, clause_inherited := clause_inherited,
+    assignments := assignments,
+    notice := struct_pack(notice_id := notice_id, title := title, plan_title := plan_title,
+        issuer := issuer, region := region, "year" := year, publish_date := publish_date,
+        sign_date := sign_date, doc_number := doc_number),
+    provenance := CASE WHEN source_path IS NULL THEN NULL ELSE struct_pack(
+        source_path := source_path, sha256 := sha256, format := format,
+        location := {_location()}) END,
+    first_seen := {_iso("first_seen")}, changed_at := {_iso("changed_at")},
+    removed_at := {_iso("removed_at")}
+))::VARCHAR AS line"""
+
+_GUARD = "CASE WHEN $raw OR NOT regexp_matches(X, '^[=+\\-@\t\r]') THEN X ELSE '''' || X END"
+
+
+def csv_cells(names: list[str], types: list[str]) -> str:
+    """The feed's columns as CSV cells, made by DuckDB by pipeline/formats.csv_cell's rules:
+    a unit list joined with 、, dates and times in ISO 8601, true/false, NULL as an empty
+    cell, and a text cell that starts with = + - @ tab or CR led by ' unless $raw."""
+    out = []
+    for name, kind in zip(names, types, strict=True):
+        col = f'"{name}"'
+        if kind == "VARCHAR[]":
+            cell = _GUARD.replace("X", f"array_to_string({col}, '、')")
+        elif kind in ("VARCHAR", "JSON"):
+            cell = _GUARD.replace("X", col)
+        elif kind == "DATE":
+            cell = f"strftime({col}, '%Y-%m-%d')"
+        elif kind.startswith("TIMESTAMP"):
+            cell = _iso(col)
+        elif kind == "BOOLEAN":
+            cell = f"CASE WHEN {col} THEN 'true' WHEN NOT {col} THEN 'false' END"
+        else:
+            cell = f"CAST({col} AS VARCHAR)"
+        out.append(f"{cell} AS {col}")
+    return ", ".join(out)
+
 
 _ASSIGNMENTS = (
     _PICKED
@@ -172,8 +267,53 @@ ORDER BY v.region NULLS LAST, v.year NULLS LAST, v.notice_id
 
 
 def task_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
-    """One row per task (the export record, flat), in plan order."""
-    return con.sql(_TASK_ROWS, params=filters.params(_TASK_ROWS))
+    """One row per task (the export record, flat), in plan order, as one relation (its
+    memory grows with the feed: the feeds read task_batches)."""
+    sql = _task_sql()
+    return con.sql(sql, params=filters.params(sql))
+
+
+def task_schema(con: duckdb.DuckDBPyConnection) -> pa.Schema:
+    """The Arrow schema of task_rows' (and task_batches') rows."""
+    sql = _task_sql() + " LIMIT 0"
+    return con.sql(sql, params=Filters().params(sql)).to_arrow_table().schema
+
+
+def task_columns(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """The names and DuckDB types of task_rows' columns."""
+    sql = _task_sql() + " LIMIT 0"
+    rel = con.sql(sql, params=Filters().params(sql))
+    return list(rel.columns), [str(t) for t in rel.types]
+
+
+def task_batches(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    columns: str = ROW_COLUMNS,
+    params: dict[str, Any] | None = None,
+    chunk_tasks: int = 4096,
+) -> Iterator[pa.RecordBatch]:
+    """task_rows in Arrow batches, read a chunk of notices at a time (about `chunk_tasks`
+    tasks, in the feed's order), so memory holds one chunk whatever the feed's size: each
+    chunk's query reads only its notices' rows. `columns` is the projection of the flat row
+    (ROW_COLUMNS, JSON_LINE, csv_cells(...)), with its own `params`."""
+    order_sql = (
+        _PICKED + ", sizes AS (SELECT notice_id, count(*) AS n FROM task_changes"
+        " GROUP BY notice_id) SELECT p.notice_id, coalesce(s.n, 0) FROM picked_notices p"
+        " LEFT JOIN sizes s USING (notice_id)"
+        " ORDER BY p.region NULLS LAST, p.year NULLS LAST, p.notice_id"
+    )
+    order = con.execute(order_sql, filters.params(order_sql)).fetchall()
+    chunked = _task_sql(columns, chunked=True)
+    chunk: list[str] = []
+    size = 0
+    for i, (notice_id, tasks) in enumerate(order):
+        chunk.append(notice_id)
+        size += tasks
+        if size >= chunk_tasks or i == len(order) - 1:
+            given = {**filters.params(chunked), "ids": chunk, **(params or {})}
+            yield from con.sql(chunked, params=given).to_arrow_reader(2048)
+            chunk, size = [], 0
 
 
 def assignment_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:

@@ -3,42 +3,50 @@ links current.
 
 Each notice of a region is compared with the region's previous plan of the same kind: the
 latest earlier year that has one (so 2020→2022 while 2021 is missing, 2020→2021→2022 once it
-arrives). Linker.sync() runs inside the transaction that writes a notice, so a notice and its links
-are written (or rolled back) together; it recomputes the pairs that involve the notice, drops
-pairs that are no longer consecutive and computes the new ones. The alignment itself is
-warehouse/align.py.
+arrives). The kind is the parsers' (``NoticeMeta.plan_kind``, parsers/kinds.py): nothing here
+reads a title. The Linker keeps the links current for the one connection that writes: a store
+stages its notice (``stage``), which recomputes the pairs that involve it in memory, and the
+links are written (``write``) in the transaction that commits the notice, so a notice and its
+links are committed or rolled back together. The alignment itself is warehouse/align.py.
+
+Cost per store: the notices of the stored notice's own region series (an index from region
+to notices, and from a region to the regions that are the same place written longer or
+shorter: 南沙区, 广州市南沙区), and its own pairs; never the whole warehouse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 
 from schemas import Notice, NoticeMeta
 from warehouse import bulk
-from warehouse.align import METHOD, Prepared, TaskText, align, bigrams, dice, to_simplified
+from warehouse.align import METHOD, Prepared, TaskText, align, bigrams, dice
 
 Pair = tuple[str, str]  # (earlier notice_id, later notice_id)
-
-# Words every plan title has; what is left says what the plan is about (政务公开, 营商环境).
-_GENERIC = re.compile(
-    r"工作要点|重点任务|主要任务|任务分工|责任分工|分工方案|实施方案|工作方案|责任清单|任务清单"
-    r"|分工|方案|工作|要点|任务|责任|清单|年度|年|的"
+LINK_COLUMNS = (
+    "from_notice_id",
+    "from_task_key",
+    "to_notice_id",
+    "to_task_key",
+    "similarity",
+    "change",
 )
-_NOT_HAN = re.compile(r"[^\u3400-\u9fff]+")
 MIN_KIND_SIMILARITY = 0.5
 
 
-def plan_kind(plan_title: str | None, region: str | None) -> str:
-    """南沙区2020年政务公开工作要点分工方案 → 政务公开."""
-    title = to_simplified(plan_title or "")
-    if region and region in title:
-        title = title.split(region, 1)[1]
-    return _GENERIC.sub("", _NOT_HAN.sub("", title))
+@dataclass(frozen=True)
+class SeriesRow:
+    """A notice's place in its region's series."""
+
+    notice_id: str
+    region: str | None
+    year: int | None
+    kind: str | None  # NoticeMeta.plan_kind
 
 
 def same_region(a: str, b: str) -> bool:
@@ -47,207 +55,359 @@ def same_region(a: str, b: str) -> bool:
     return long.endswith(short) and len(short) >= 2
 
 
-def series_pairs(notices: Iterable[tuple[str, str | None, int | None, str | None]]) -> set[Pair]:
-    """(notice_id, region, year, plan_title) rows → the (earlier, later) pairs to compare.
+class Series:
+    """Every notice's place in its series, indexed so that one notice's neighbours are found
+    without going through the others: notices by region, and regions by each of their
+    endings of two characters or more (a region is the same place as another that ends with
+    it, or that it ends with)."""
+
+    def __init__(self, rows: Iterable[SeriesRow] = ()) -> None:
+        self.rows: dict[str, SeriesRow] = {}
+        self._by_region: dict[str, set[str]] = defaultdict(set)
+        self._by_ending: dict[str, set[str]] = defaultdict(set)  # ending → regions held
+        self._kinds: dict[tuple[str, str], float] = {}  # kind closeness, computed once a pair
+        for row in rows:
+            self.put(row)
+
+    def put(self, row: SeriesRow) -> None:
+        self.drop(row.notice_id)
+        self.rows[row.notice_id] = row
+        if row.region:
+            if not self._by_region[row.region]:
+                for i in range(len(row.region) - 1):
+                    self._by_ending[row.region[i:]].add(row.region)
+            self._by_region[row.region].add(row.notice_id)
+
+    def drop(self, notice_id: str) -> SeriesRow | None:
+        row = self.rows.pop(notice_id, None)
+        if row is not None and row.region:
+            members = self._by_region[row.region]
+            members.discard(notice_id)
+            if not members:
+                del self._by_region[row.region]
+                for i in range(len(row.region) - 1):
+                    self._by_ending[row.region[i:]].discard(row.region)
+        return row
+
+    def neighbours(self, region: str | None) -> list[SeriesRow]:
+        """The notices of `region` and of the regions that are the same place."""
+        if not region:
+            return []
+        regions = set(self._by_ending.get(region, ()))  # held regions that end with it
+        regions.update(region[i:] for i in range(len(region) - 1) if region[i:] in self._by_region)
+        return [self.rows[n] for r in regions for n in self._by_region.get(r, ())]
+
+    def close(self, a: str | None, b: str | None) -> float:
+        """How alike two kinds are (the Dice of their bigrams); a plan with no kind goes with
+        any."""
+        if not a or not b:
+            return 1.0
+        key = (a, b) if a <= b else (b, a)
+        if key not in self._kinds:
+            self._kinds[key] = dice(bigrams(a), bigrams(b))
+        return self._kinds[key]
+
+    def predecessor(self, notice_id: str) -> str | None:
+        """The notice this one is compared with: same region and kind, the latest earlier
+        year; among several there, the closest in kind (then the greatest id)."""
+        row = self.rows.get(notice_id)
+        if row is None or not row.region or row.year is None:
+            return None
+        best: tuple[int, float, str] | None = None
+        for other in self.neighbours(row.region):
+            if other.year is None or other.year >= row.year:
+                continue
+            close = self.close(row.kind, other.kind)
+            if close < MIN_KIND_SIMILARITY:
+                continue
+            rank = (other.year, close, other.notice_id)
+            if best is None or rank > best:
+                best = rank
+        return best[2] if best else None
+
+    def followers(self, row: SeriesRow) -> list[str]:
+        """The notices that `row` could be the predecessor of: later, same place, close
+        kind."""
+        if not row.region or row.year is None:
+            return []
+        year = row.year
+        return [
+            other.notice_id
+            for other in self.neighbours(row.region)
+            if other.year is not None
+            and other.year > year
+            and self.close(row.kind, other.kind) >= MIN_KIND_SIMILARITY
+        ]
+
+
+def series_pairs(rows: Iterable[tuple[str, str | None, int | None, str | None]]) -> set[Pair]:
+    """(notice_id, region, year, plan kind) rows → the (earlier, later) pairs to compare.
 
     A notice's predecessor is a notice of the same region and kind in the latest earlier year
-    that has one; among several there, the closest in kind. Titles that leave no kind (a bare
-    分工方案) go with any."""
-    # Same region implies the same last two characters: compare only within such a bucket.
-    buckets: dict[str, list[tuple[str, str, int, set[str]]]] = {}
-    for nid, region, year, title in notices:
-        if region and year is not None:
-            kind = bigrams(plan_kind(title, region))
-            buckets.setdefault(region[-2:], []).append((nid, region, year, kind))
-    pairs = set()
-    for members in buckets.values():
-        for nid, region, year, kind in members:
-            best: tuple[int, float, str] | None = None
-            for other, oregion, oyear, okind in members:
-                if oyear >= year or not same_region(region, oregion):
-                    continue
-                close = dice(kind, okind) if kind and okind else 1.0
-                if close < MIN_KIND_SIMILARITY:
-                    continue
-                rank = (oyear, close, other)
-                if best is None or rank > best:
-                    best = rank
-            if best is not None:
-                pairs.add((best[2], nid))
-    return pairs
-
-
-SeriesRow = tuple[str, str | None, int | None, str | None]  # id, region, year, plan_title
+    that has one; among several there, the closest in kind. A plan with no kind (a bare
+    分工方案) goes with any."""
+    series = Series(SeriesRow(*r) for r in rows)
+    return {(p, n) for n in series.rows if (p := series.predecessor(n)) is not None}
 
 
 class Linker:
     """Keeps task_link_pairs/task_links current, for the one connection that writes a
     warehouse. What each store reads (every notice's place in a series, the pairs stored,
     prepared plans) is held in memory, since nothing else writes the file while this
-    connection has it open: a store costs its own pairs, not queries over the warehouse.
+    connection has it open: a store costs its own region series and pairs, not queries over
+    the warehouse.
 
-    store() calls put(notice) and then sync([notice_id]) inside the notice's transaction,
-    and forget() when that transaction rolls back (the next sync reloads what is stored)."""
+    A store calls ``stage(notice)`` (or ``place``/``drop`` then ``sync``), which recomputes
+    the pairs in memory, aligning new ones, and leaves the table writes pending; ``write()``
+    makes them in the caller's transaction; ``forget()`` after a rollback drops everything
+    (the next use reloads what is stored). A stage that raises changes nothing."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.plans = PlanCache()
-        self._series: dict[str, SeriesRow] | None = None
+        self._series: Series | None = None
         self._pairs: dict[Pair, str] = {}  # (from, to) → method
+        self._of: dict[str, set[Pair]] = defaultdict(set)  # notice → its pairs
+        self._new: dict[Pair, list[tuple[str, str, float, str]]] = {}  # to write: links
+        self._gone: set[Pair] = set()  # stored pairs to delete
 
-    def put(self, notice: Notice) -> None:
-        """The notice a store is writing, before it is synced."""
-        self.place(notice.notice_id, notice.meta)
-        self.plans.put(notice)
+    # what a store tells it ------------------------------------------------------------------
+    def stage(self, notice: Notice) -> None:
+        """A notice just written (new or replacing its old reading): its place, its plan, and
+        its pairs recomputed."""
+        self.sync([notice.notice_id], places={notice.notice_id: notice.meta}, plans=[notice])
 
     def place(self, notice_id: str, m: NoticeMeta) -> None:
-        """A stored notice's place in its series, from its metadata (after a store, or when
-        another version filled in a date), before it is synced."""
-        dates = (m.sign_date, m.publish_date)
-        year = m.year if m.year is not None else next((d.year for d in dates if d), None)
-        self._load()[notice_id] = (notice_id, m.region, year, m.plan_title)
+        """A stored notice's metadata changed (another version filled in a field): its pairs
+        recomputed."""
+        self.sync([notice_id], places={notice_id: m})
 
     def drop(self, notice_id: str) -> None:
-        """A notice being removed, before its pairs are synced: sync([notice_id]) then drops
-        its pairs and pairs its neighbours with each other."""
-        self._load().pop(notice_id, None)
-        self.plans.drop(notice_id)
+        """A notice being removed: its pairs go, its neighbours are paired with each other."""
+        self.sync([notice_id], places={notice_id: None})
 
     def forget(self) -> None:
         self._series = None
         self._pairs = {}
+        self._of = defaultdict(set)
+        self._new = {}
+        self._gone = set()
         self.plans = PlanCache()
 
-    def sync(self, touched: Iterable[str] = ()) -> None:
-        """Bring the links up to date in the caller's transaction. `touched` are notices just
-        written: their pairs are recomputed. With none, every pair is checked (on open: links
-        of notices stored before migration 002, or by an older method)."""
+    def sync(
+        self,
+        touched: Iterable[str] = (),
+        *,
+        places: dict[str, NoticeMeta | None] | None = None,
+        plans: Iterable[Notice] = (),
+    ) -> None:
+        """Recompute the pairs of the `touched` notices (their links are recomputed even when
+        the pair stays), after giving them their new `places` (None: removed) and `plans`;
+        with nothing touched, every pair is checked (a warehouse from before migration 002,
+        or links of an older method). Nothing changes when this raises."""
         series = self._load()
         touched = set(touched)
-        rows = self._neighbourhood(touched) if touched else list(series.values())
-        want = series_pairs(rows)
-        ids = {r[0] for r in rows} | touched
-        have = {
-            pair: method
-            for pair, method in self._pairs.items()
-            if not touched or pair[0] in ids or pair[1] in ids
-        }
-        keep = {
-            pair
-            for pair, method in have.items()
-            if pair in want and method == METHOD and not touched & set(pair)
-        }
-        self._delete(sorted(set(have) - keep))
-        self._insert(sorted(want - keep))
+        places = places or {}
+        old = {n: series.rows.get(n) for n in places}
+        try:
+            for nid, meta in places.items():
+                if meta is None:
+                    series.drop(nid)
+                else:
+                    series.put(_row(nid, meta))
+            if touched:
+                affected = set(touched)
+                for nid in touched:
+                    affected.update(p[1] for p in self._of.get(nid, ()))  # its followers
+                    for row in (old.get(nid), series.rows.get(nid)):
+                        if row is not None:
+                            affected.update(series.followers(row))
+            else:
+                affected = set(series.rows) | {p[1] for p in self._pairs}
+            want = {
+                (p, n)
+                for n in affected
+                if n in series.rows and (p := series.predecessor(n)) is not None
+            }
+            have = {pair for n in affected for pair in self._of.get(n, ()) if pair[1] == n}
+            have |= {pair for n in touched for pair in self._of.get(n, ())}
+            keep = {
+                pair
+                for pair in have
+                if pair in want and self._pairs[pair] == METHOD and not touched & set(pair)
+            }
+            # a new plan is prepared only when a pair needs it (a notice may have none yet)
+            texts: dict[str, list[TaskText] | Prepared] = {
+                n.notice_id: notice_texts(n) for n in plans
+            }
+            new = {
+                pair: self._align(pair, texts) for pair in sorted(want - keep)
+            }  # may raise: nothing is changed yet but the series, put back below
+        except BaseException:
+            for nid, row in old.items():
+                series.drop(nid)
+                if row is not None:
+                    series.put(row)
+            raise
+        for nid, plan in texts.items():
+            self.plans.put(nid, plan)
+        for nid, meta in places.items():
+            if meta is None:
+                self.plans.drop(nid)
+        for pair in have - keep:
+            self._forget_pair(pair)
+        for pair, rows in new.items():
+            self._pairs[pair] = METHOD
+            self._of[pair[0]].add(pair)
+            self._of[pair[1]].add(pair)
+            self._new[pair] = rows
 
-    def _load(self) -> dict[str, SeriesRow]:
+    def write(self) -> None:
+        """Write the pending changes in the caller's transaction: stale pairs deleted (by
+        their own indexed lookups), new pairs and their links inserted."""
+        gone = sorted(self._gone)
+        for f, t in gone:
+            for table in ("task_links", "task_link_pairs"):
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
+                )
+        now = _now()
+        pairs = sorted(self._new)
+        bulk.insert(
+            self.con,
+            "task_link_pairs",
+            {
+                "from_notice_id": [f for f, _ in pairs],
+                "to_notice_id": [t for _, t in pairs],
+                "method": [METHOD] * len(pairs),
+                "computed_at": [now] * len(pairs),
+            },
+        )
+        links = [(f, fk, t, tk, s, c) for f, t in pairs for fk, tk, s, c in self._new[(f, t)]]
+        bulk.insert(self.con, "task_links", bulk.by_column(LINK_COLUMNS, links))
+        self._new = {}
+        self._gone = set()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._new or self._gone)
+
+    # inside ---------------------------------------------------------------------------------
+    def _align(
+        self, pair: Pair, given: dict[str, list[TaskText] | Prepared]
+    ) -> list[tuple[str, str, float, str]]:
+        plans = []
+        for nid in pair:
+            plan = given.get(nid)
+            if plan is None:
+                plans.append(self.plans.get(self.con, nid))
+            else:
+                if not isinstance(plan, Prepared):
+                    given[nid] = plan = Prepared.of(plan)
+                plans.append(plan)
+        return [(x.from_key, x.to_key, x.similarity, x.change) for x in align(*plans)]
+
+    def _forget_pair(self, pair: Pair) -> None:
+        del self._pairs[pair]
+        self._of[pair[0]].discard(pair)
+        self._of[pair[1]].discard(pair)
+        if self._new.pop(pair, None) is None:  # stored: delete it (else it was never written)
+            self._gone.add(pair)
+
+    def _load(self) -> Series:
         if self._series is None:
             rows = self.con.execute(
                 "SELECT notice_id, region, coalesce(year, year(sign_date), year(publish_date)),"
-                " plan_title FROM notices"
+                " plan_kind FROM notices"
             ).fetchall()
-            self._series = {r[0]: r for r in rows}
-            self._pairs = {
-                (f, t): method
-                for f, t, method in self.con.execute(
-                    "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
-                ).fetchall()
-            }
+            self._series = Series(SeriesRow(*r) for r in rows)
+            for f, t, method in self.con.execute(
+                "SELECT from_notice_id, to_notice_id, method FROM task_link_pairs"
+            ).fetchall():
+                self._pairs[(f, t)] = method
+                self._of[f].add((f, t))
+                self._of[t].add((f, t))
         return self._series
 
-    def _neighbourhood(self, touched: set[str]) -> list[SeriesRow]:
-        """The notices in the region buckets (see series_pairs) that a store of `touched` can
-        change: the buckets of the notices just written and of those they were paired with
-        (a notice whose region changed leaves its old neighbours to be paired anew). Pairs in
-        other buckets stay as they are."""
-        series = self._load()
-        paired = [pair for pair in self._pairs if pair[0] in touched or pair[1] in touched]
-        near = touched.union(*paired)
-        buckets = {r[1][-2:] for n in near if (r := series.get(n)) and r[1]}
-        return [r for r in series.values() if r[1] and r[1][-2:] in buckets]
+    def outdated(self) -> bool:
+        """Are there pairs of an older alignment method (to recompute on open)?"""
+        rows = self.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM task_link_pairs WHERE method <> ?)", [METHOD]
+        ).fetchall()
+        return bool(rows[0][0])
 
-    def _delete(self, pairs: list[Pair]) -> None:
-        if not pairs:
-            return
-        for table in ("task_links", "task_link_pairs"):
-            self.con.execute(
-                f"DELETE FROM {table} WHERE list_contains($pairs, [from_notice_id, to_notice_id])",
-                {"pairs": [list(p) for p in pairs]},
-            )
-        for pair in pairs:
-            del self._pairs[pair]
 
-    def _insert(self, pairs: list[Pair]) -> None:
-        now = _now()
-        rows: list[list[object]] = []
-        for f, t in pairs:
-            links = align(self.plans.get(self.con, f), self.plans.get(self.con, t))
-            rows += [[f, x.from_key, t, x.to_key, x.similarity, x.change] for x in links]
-        bulk.insert(self.con, "task_link_pairs", [[f, t, METHOD, now] for f, t in pairs])
-        bulk.insert(self.con, "task_links", rows)
-        self._pairs.update(dict.fromkeys(pairs, METHOD))
+def _row(notice_id: str, m: NoticeMeta) -> SeriesRow:
+    """A notice's place in its series, from its metadata: its year, else the year of its
+    dates."""
+    dates = (m.sign_date, m.publish_date)
+    year = m.year if m.year is not None else next((d.year for d in dates if d), None)
+    return SeriesRow(notice_id, m.region, year, m.plan_kind)
 
 
 def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
     """A stored notice's tasks as the alignment reads them: text and detail, and the titles
-    of the task's section and subsection as context."""
+    of the task's section and subsection as context, in their compared forms (simplified
+    script where the parsers gave one). Every table is read by its notice_id index."""
     rows = con.execute(
         """
-        SELECT t.task_key, t.text || coalesce(t.detail, ''),
-               concat_ws(' ', top.title, sub.title)
-        FROM tasks t
-        LEFT JOIN sections top ON top.notice_id = t.notice_id
-             AND top.section_key = split_part(t.section_key, '.', 1)
-        LEFT JOIN sections sub ON sub.notice_id = t.notice_id
-             AND sub.section_key = t.section_key AND sub.level = 2
-        WHERE t.notice_id = ?
+        WITH t AS (SELECT task_key, section_key, ord,
+                          coalesce(text_simplified, text)
+                              || coalesce(detail_simplified, detail, '') AS text
+                   FROM tasks WHERE notice_id = $id),
+             s AS (SELECT section_key, level, coalesce(title_simplified, title) AS title
+                   FROM sections WHERE notice_id = $id)
+        SELECT t.task_key, t.text, concat_ws(' ', top.title, sub.title)
+        FROM t
+        LEFT JOIN s top ON top.section_key = split_part(t.section_key, '.', 1)
+        LEFT JOIN s sub ON sub.section_key = t.section_key AND sub.level = 2
         ORDER BY t.ord
         """,
-        [notice_id],
+        {"id": notice_id},
     ).fetchall()
     return [TaskText(key, text, context or "") for key, text, context in rows]
 
 
 def notice_texts(notice: Notice) -> list[TaskText]:
     """task_texts of a notice not yet read back from the warehouse (the one being stored)."""
-    titles = {s.key: s.title for s in notice.sections}
-    subsections = {s.key: s.title for s in notice.sections if s.level == 2}
+    titles = {s.key: s.title_simplified or s.title for s in notice.sections}
+    subsections = {s.key: s.title_simplified or s.title for s in notice.sections if s.level == 2}
     out = []
     for t in notice.tasks:
         around = (titles.get(t.section_key.split(".")[0]), subsections.get(t.section_key))
         context = " ".join(title for title in around if title is not None)
-        out.append(TaskText(t.key, t.text + (t.detail or ""), context))
+        text = (t.text_simplified or t.text) + (t.detail_simplified or t.detail or "")
+        out.append(TaskText(t.key, text, context))
     return out
 
 
 class PlanCache:
-    """Prepared plans by notice id, so that a batch reads and prepares a notice's tasks once,
-    not once for each pair the notice is in. Only for the connection that writes the
+    """Plans by notice id, so that a batch reads and prepares a notice's tasks once, not once
+    for each pair the notice is in: the texts of a notice just stored (prepared when a pair
+    first needs them), or its prepared plan. Only for the connection that writes the
     warehouse (nothing else changes tasks under it), which puts a notice's plan before it
     links it. Bounded: a plan of 30 tasks is ~18 KB (tracemalloc), so ~20 MB when full."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._plans: OrderedDict[str, Prepared] = OrderedDict()
+        self._plans: OrderedDict[str, Prepared | list[TaskText]] = OrderedDict()
 
     def get(self, con: duckdb.DuckDBPyConnection, notice_id: str) -> Prepared:
         plan = self._plans.get(notice_id)
         if plan is None:
-            plan = Prepared.of(task_texts(con, notice_id))
-        self._remember(notice_id, plan)
-        return plan
+            plan = task_texts(con, notice_id)
+        prepared = plan if isinstance(plan, Prepared) else Prepared.of(plan)
+        self.put(notice_id, prepared)
+        return prepared
 
-    def put(self, notice: Notice) -> None:
-        self._remember(notice.notice_id, Prepared.of(notice_texts(notice)))
-
-    def drop(self, notice_id: str) -> None:
-        self._plans.pop(notice_id, None)
-
-    def _remember(self, notice_id: str, plan: Prepared) -> None:
+    def put(self, notice_id: str, plan: Prepared | list[TaskText]) -> None:
         self._plans[notice_id] = plan
         self._plans.move_to_end(notice_id)
         while len(self._plans) > self.size:
             self._plans.popitem(last=False)
+
+    def drop(self, notice_id: str) -> None:
+        self._plans.pop(notice_id, None)
 
 
 def _now() -> dt.datetime:

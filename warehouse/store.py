@@ -1,50 +1,43 @@
-"""The DuckDB warehouse: recorded migrations, one transaction per notice, public views.
+"""The DuckDB warehouse: recorded migrations, notices stored whole, public views.
 
 with Warehouse.open("fengong.duckdb") as wh:
     stored = wh.store(notice)   # .status: "ingested" | "replaced" | "unchanged" | "kept"
     rows = wh.sql("select * from v_tasks").fetchall()
+
+A batch stores notices in groups, several per transaction (warehouse/groups.py:
+wh.grouped()); store() is a group of one. What a store reads is held in memory by the one
+connection that writes (the current version of each notice: Heads; the year-over-year series
+and pairs: warehouse/links.Linker), and what it looks up on disk it finds through the
+notice_id indexes (migration 006), so its cost does not grow with the warehouse.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 
 from schemas import Notice
 from warehouse import bulk, changes, links, locks, versions
 from warehouse.errors import WarehouseError, describe
+from warehouse.groups import Done, Group, Logged, Stored, StoreStatus
+from warehouse.mapping import MAPS
 
-StoreStatus = Literal["ingested", "replaced", "unchanged", "kept"]
+__all__ = ["Logged", "Migration", "StoreStatus", "Stored", "Warehouse", "WarehouseError"]
 
-
-@dataclass(frozen=True)
-class Stored:
-    """What store() did with a file: its status, and for a kept file the reason (the line
-    after its path) and whether it reads worse than the stored reading."""
-
-    status: StoreStatus
-    why: str | None = None
-    worse: bool = False
-
-
-_TABLES = (
-    "sections",
-    "tasks",
-    "clauses",
-    "assignments",
-    "unit_aliases",
-    "notice_references",
-    "warnings",
-)
+# A notice's own tables besides notices (rows deleted when it is replaced or removed).
+_TABLES = tuple(t for t in MAPS if t != "notices")
+# Reads a plan's kind from its title and region (parsers/kinds.plan_kind): given by the
+# caller, since the warehouse never reads titles itself.
+KindReader = Callable[[str | None, str | None], str | None]
 
 
 @dataclass(frozen=True)
@@ -68,12 +61,41 @@ def _views_sql() -> str:
     return resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True)
-class Logged:
-    """Asks store() to write the file's ingest_log row in the notice's own transaction."""
+class Heads:
+    """The sha256 of each stored notice's current version, and the notices removed: what
+    a store checks first (unchanged? new? stored before?), held by the one writing
+    connection; read once (two small scans), then kept current by the stores."""
 
-    file: str
-    seconds: float  # spent on the file before the store (reading and parsing)
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._current: dict[str, str] | None = None
+        self._removed: set[str] = set()
+
+    def state(self, notice_id: str) -> tuple[str | None, bool]:
+        """(sha256 of the current version or None, whether it was stored once and removed)."""
+        if self._current is None:
+            self._current = dict(
+                self.con.execute("SELECT notice_id, sha256 FROM notices").fetchall()
+            )
+            self._removed = {
+                r[0] for r in self.con.execute("SELECT notice_id FROM removed_notices").fetchall()
+            }
+        return self._current.get(notice_id), notice_id in self._removed
+
+    def put(self, notice_id: str, sha256: str | None) -> None:
+        """A store's outcome (None: removed)."""
+        if self._current is None:
+            return  # not read yet: it will be read with this store in it
+        if sha256 is None:
+            self._current.pop(notice_id, None)
+            self._removed.add(notice_id)
+        else:
+            self._current[notice_id] = sha256
+            self._removed.discard(notice_id)
+
+    def forget(self) -> None:
+        self._current = None
+        self._removed = set()
 
 
 class Warehouse:
@@ -81,6 +103,7 @@ class Warehouse:
         self.con = con
         self.path = path
         self.links = links.Linker(con)  # this writer's year-over-year links
+        self.heads = Heads(con)  # this writer's view of each notice's current version
 
     @classmethod
     def open(
@@ -90,9 +113,11 @@ class Warehouse:
         read_only: bool = False,
         lock_timeout: float = 60.0,
         config: dict[str, Any] | None = None,
+        plan_kind: KindReader | None = None,
     ) -> Warehouse:
         """Open a warehouse; for writing, create and migrate it. `config` is DuckDB's
-        connection configuration (`fengong query` confines itself with it).
+        connection configuration (`fengong query` confines itself with it). `plan_kind`
+        (parsers/kinds.plan_kind) gives notices stored before migration 006 their kind.
 
         Another process holding DuckDB's file lock is waited for up to lock_timeout
         seconds. Raises WarehouseError, one line each: nothing to read at `path`; the lock
@@ -122,7 +147,7 @@ class Warehouse:
                         f"{migrations()[-1].version}; upgrade fengong to write to it "
                         "(query, export and diff still read it)"
                     )
-                wh.migrate()
+                wh.migrate(plan_kind)
         except WarehouseError:
             con.close()
             raise
@@ -174,9 +199,11 @@ class Warehouse:
         return {int(r[0]) for r in rows}
 
     # schema ---------------------------------------------------------------------------------
-    def migrate(self) -> list[int]:
+    def migrate(self, plan_kind: KindReader | None = None) -> list[int]:
         """Apply the migrations this file has not seen, each in its own transaction; then
-        re-create the views. Returns the versions applied."""
+        re-create the views. With `plan_kind`, notices stored before migration 006 get their
+        kind. The year links are checked whole when a migration was applied or links of an
+        older method are stored. Returns the versions applied."""
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -200,15 +227,45 @@ class Warehouse:
                 raise
             applied.append(m.version)
         self.con.execute(_views_sql())
+        kinds = self._fill_kinds(plan_kind) if plan_kind else 0
         # Links for notices stored before migration 002, or by an older alignment method.
+        if applied or kinds or self.links.outdated():
+            self.relink()
+        return applied
+
+    def relink(self) -> None:
+        """Check every year pair in one transaction: the pairs that should be there are
+        computed (those missing aligned, stale ones deleted)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.links.sync()
+            self.links.write()
             self.con.execute("COMMIT")
-        except duckdb.Error:
+        except BaseException:
             self.rollback()
+            self.forget()
             raise
-        return applied
+
+    def _fill_kinds(self, plan_kind: KindReader) -> int:
+        """Give notices stored before migration 006 their plan kind; returns how many."""
+        rows = self.con.execute(
+            "SELECT notice_id, plan_title, region FROM notices"
+            " WHERE plan_kind IS NULL AND plan_title IS NOT NULL"
+        ).fetchall()
+        if not rows:
+            return 0
+        self.con.execute(
+            "UPDATE notices SET plan_kind = k.kind"
+            " FROM (SELECT unnest($ids) AS id, unnest($kinds) AS kind) k WHERE notice_id = k.id",
+            {"ids": [r[0] for r in rows], "kinds": [plan_kind(r[1], r[2]) for r in rows]},
+        )
+        self.links.forget()
+        return len(rows)
+
+    def forget(self) -> None:
+        """Drop what this writer holds in memory (after a rollback): read again on use."""
+        self.links.forget()
+        self.heads.forget()
 
     def missing_migrations(self) -> list[int]:
         """The versions of this fengong's migrations that the file has not applied (a test
@@ -230,15 +287,11 @@ class Warehouse:
         return int(row[0]) if row[0] is not None else 0
 
     # writing --------------------------------------------------------------------------------
-    def _state(self, notice: Notice) -> tuple[str | None, bool]:
-        """The sha256 of the notice's current version (None: not stored), and whether the
-        notice was stored once and removed (its task_changes rows are still there)."""
-        ((current, removed),) = self.con.execute(
-            "SELECT (SELECT sha256 FROM notices WHERE notice_id = $id),"
-            " EXISTS (SELECT 1 FROM removed_notices WHERE notice_id = $id)",
-            {"id": notice.notice_id},
-        ).fetchall()
-        return current, bool(removed)
+    def grouped(self, size: int = 50, seconds: float = 1.0, on_done: Done | None = None) -> Group:
+        """A group of notices stored in one transaction (warehouse/groups.py): committed at
+        `size` files or when its first file has waited `seconds`; `on_done(token, stored,
+        error)` hears each file once it is committed."""
+        return Group(self, size=size, seconds=seconds, on_done=on_done)
 
     def store(self, notice: Notice, log: Logged | None = None, *, replace: bool = False) -> Stored:
         """Write one file's reading of a notice in one transaction (warehouse/versions.py):
@@ -249,14 +302,23 @@ class Warehouse:
         versions); else the stored reading stays (kept, saying why). `replace` takes the
         reading whatever it gives. The current version's own file changes nothing
         (unchanged). With `log`, the file's ingest_log row is written in the same
-        transaction."""
+        transaction. Raises what the store met (nothing of the notice is then stored)."""
+        done: list[Stored | None] = []
+        group = Group(self, size=1, seconds=0.0, raise_errors=True)
+        group.on_done = lambda token, stored, error: done.append(stored)
+        group.add(notice, log, None, replace=replace)
+        group.commit()
+        assert done and done[0] is not None
+        return done[0]
+
+    def store_alone(
+        self, notice: Notice, log: Logged | None = None, *, replace: bool = False
+    ) -> Stored:
+        """store() for a notice already stored, or removed once: in its own transaction,
+        which reads its versions and old rows (by their notice_id indexes)."""
         started = time.perf_counter()
         own = notice
-        current, removed = self._state(notice)
-        if current == notice.source.sha256:
-            if log:
-                self.log(log.file, own.source.sha256, own.notice_id, "unchanged", None, log.seconds)
-            return Stored("unchanged")
+        current, removed = self.heads.state(notice.notice_id)
         at = _now()
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -267,11 +329,10 @@ class Warehouse:
                     self.con.execute(
                         "DELETE FROM removed_notices WHERE notice_id = ?", [notice.notice_id]
                     )
-                    changes.record(self.con, notice.notice_id, {}, at)
+                    changes.record(self.con, notice, changes.stamps(self.con, notice.notice_id), at)
                 else:
-                    changes.record_new(self.con, notice.notice_id, _change_rows(notice), at)
-                self.links.put(notice)
-                self.links.sync([notice.notice_id])  # the year-over-year links
+                    bulk.insert(self.con, "task_changes", changes.new_columns(notice, at))
+                self.links.stage(notice)  # the year-over-year links
             else:
                 known = versions.load(self.con, notice.notice_id)
                 others = [v for sha, v in known.items() if sha != own.source.sha256]
@@ -290,12 +351,11 @@ class Warehouse:
                     notice = notice.model_copy(
                         update={"meta": versions.merged(notice.meta, others)}
                     )
-                    before = changes.digests(self.con, notice.notice_id)  # the old rows
+                    before = changes.stamps(self.con, notice.notice_id)  # of the old rows
                     self._delete(notice.notice_id)
                     self._insert(notice, at)
-                    changes.record(self.con, notice.notice_id, before, at)  # new, changed, gone
-                    self.links.put(notice)
-                    self.links.sync([notice.notice_id])
+                    changes.record(self.con, notice, before, at)  # new, changed, gone
+                    self.links.stage(notice)
                 else:
                     stored = Stored("kept", verdict.why, verdict.worse)
                     self._fill_meta(own.notice_id, stored_version, others, _version(own, at))
@@ -303,11 +363,14 @@ class Warehouse:
             if log:
                 seconds = log.seconds + time.perf_counter() - started
                 self.log(log.file, own.source.sha256, own.notice_id, stored.status, None, seconds)
+            self.links.write()
             self.con.execute("COMMIT")
         except BaseException:
             self.rollback()
-            self.links.forget()  # what it holds of this notice was rolled back
+            self.forget()  # what it holds of this notice was rolled back
             raise
+        if stored.status != "kept":
+            self.heads.put(notice.notice_id, own.source.sha256)
         return stored
 
     def _fill_meta(
@@ -329,7 +392,7 @@ class Warehouse:
         self.con.execute(
             "UPDATE notices SET title = $title, plan_title = $plan_title, issuer = $issuer,"
             " publish_date = $publish_date, sign_date = $sign_date, doc_number = $doc_number,"
-            " addressees = $addressees WHERE notice_id = $id",
+            " addressees = $addressees, plan_kind = $plan_kind WHERE notice_id = $id",
             {
                 "id": nid,
                 **after.model_dump(
@@ -341,17 +404,16 @@ class Warehouse:
                         "sign_date",
                         "doc_number",
                         "addressees",
+                        "plan_kind",
                     }
                 ),
             },
         )
         if after.references != before.references:
             self.con.execute("DELETE FROM notice_references WHERE notice_id = ?", [nid])
-            self._many(
-                "notice_references", [[nid, r.doc_number, r.title] for r in after.references]
-            )
+            refs = MAPS["notice_references"]
+            bulk.insert(self.con, refs.table, refs.columns_for(nid, after.references))
         self.links.place(nid, after)
-        self.links.sync([nid])
 
     def find(self, key: str, sha256: str | None = None) -> list[str]:
         """The notices `key` names: a notice_id, or a path a version was ingested from; with
@@ -392,13 +454,14 @@ class Warehouse:
             self._delete(notice_id)
             self.con.execute("DELETE FROM notice_versions WHERE notice_id = ?", [notice_id])
             self.links.drop(notice_id)
-            self.links.sync([notice_id])
             self.log(path, sha256, notice_id, "removed", None, 0.0)
+            self.links.write()
             self.con.execute("COMMIT")
         except BaseException:
             self.rollback()
-            self.links.forget()
+            self.forget()
             raise
+        self.heads.put(notice_id, None)
         return int(tasks)
 
     def _delete(self, notice_id: str) -> None:
@@ -406,111 +469,9 @@ class Warehouse:
             self.con.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
 
     def _insert(self, n: Notice, at: dt.datetime) -> None:
-        m = n.meta
-        self.con.execute(
-            "INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                n.notice_id,
-                m.title,
-                m.plan_title,
-                m.issuer,
-                m.region,
-                m.year,
-                m.publish_date,
-                m.sign_date,
-                m.doc_number,
-                m.addressees,
-                n.source.path,
-                n.source.sha256,
-                n.source.format,
-                n.source.size,
-                n.version,
-                [w.message for w in n.warnings],
-                n.preamble,
-                at,
-            ],
-        )
-        self._many(
-            "sections",
-            [
-                [n.notice_id, s.key, s.level, s.label, s.title, i, _prov(s.provenance)]
-                for i, s in enumerate(n.sections)
-            ],
-        )
-        self._many(
-            "tasks",
-            [
-                [
-                    n.notice_id,
-                    t.task_id,
-                    t.key,
-                    t.section_key,
-                    t.label,
-                    t.text,
-                    t.detail,
-                    t.deadline,
-                    t.deadline_text,
-                    t.clause_id,
-                    t.inherited,
-                    i,
-                    _prov(t.provenance),
-                ]
-                for i, t in enumerate(n.tasks)
-            ],
-        )
-        self._many(
-            "clauses",
-            [
-                [n.notice_id, c.clause_id, c.text, c.requirements, _prov(c.provenance)]
-                for c in n.clauses
-            ],
-        )
-        self._many(
-            "assignments",
-            [
-                [
-                    n.notice_id,
-                    t.task_id,
-                    t.key,
-                    t.clause_id,
-                    a.org,
-                    a.org_raw,
-                    a.role,
-                    a.inherited,
-                    i,
-                ]
-                for t in n.tasks
-                for i, a in enumerate(t.assignments)
-            ],
-        )
-        self._many(
-            "unit_aliases",
-            [
-                [n.notice_id, u.name, alias, u.collective]
-                for u in n.units
-                for alias in [u.name, *u.aliases]
-            ],
-        )
-        self._many(
-            "notice_references", [[n.notice_id, r.doc_number, r.title] for r in m.references]
-        )
-        self._many(
-            "warnings",
-            [
-                [
-                    n.notice_id,
-                    i,
-                    w.task_key,
-                    w.kind,
-                    w.message,
-                    _prov(w.provenance) if w.provenance else None,
-                ]
-                for i, w in enumerate(n.warnings)
-            ],
-        )
-
-    def _many(self, table: str, rows: list[list[Any]]) -> None:
-        bulk.insert(self.con, table, rows)
+        """The notice's rows, one insert per table, columns named from warehouse/mapping.py."""
+        for m in MAPS.values():
+            bulk.insert(self.con, m.table, m.columns_of(n, at))
 
     def log(
         self,
@@ -522,7 +483,8 @@ class Warehouse:
         seconds: float,
     ) -> None:
         self.con.execute(
-            "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_log (file, sha256, notice_id, status, error, seconds, logged_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [file, sha256, notice_id, status, error, seconds, _now()],
         )
 
@@ -563,13 +525,5 @@ def _version(notice: Notice, at: dt.datetime) -> versions.Version:
     return versions.Version(s.sha256, s.path, s.format, reading, notice.meta, at)
 
 
-def _change_rows(n: Notice) -> list[tuple[str, str, str, list[str]]]:
-    return [(t.task_id, t.key, t.text, sorted({a.org for a in t.assignments})) for t in n.tasks]
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _prov(prov: Any) -> str:
-    return json.dumps(prov.model_dump(exclude_none=True), ensure_ascii=False)

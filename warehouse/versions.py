@@ -152,6 +152,26 @@ def load(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, Version]:
     }
 
 
+def columns(notice: Notice, at: dt.datetime) -> dict[str, list[object]]:
+    """The version row of a file whose notice is stored for the first time, column by
+    column (what put() writes, for a group's one insert)."""
+    reading = Reading.of(notice)
+    s = notice.source
+    return {
+        "notice_id": [notice.notice_id],
+        "sha256": [s.sha256],
+        "path": [s.path],
+        "format": [s.format],
+        "size": [s.size],
+        "tasks": [reading.tasks],
+        "assignments": [reading.assignments],
+        "warnings": [reading.warnings],
+        "meta": [notice.meta.model_dump_json()],
+        "first_seen": [at],
+        "ingested_at": [at],
+    }
+
+
 def put(con: duckdb.DuckDBPyConnection, notice: Notice, at: dt.datetime) -> None:
     """Record (or refresh) the file's version of the notice: its path, reading and metadata
     as this ingest found them, in the caller's transaction."""

@@ -1,0 +1,159 @@
+"""Group commit (warehouse/groups.py): several notices per transaction, each notice whole; a
+notice that fails inside a group fails alone; batches stored in groups end as they do one
+notice per transaction. (A crash inside a group: tests/test_faults.py kills real processes.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from bench.variants import write
+from pipeline import Options, ingest, parse
+from schemas import Notice
+from tests.conftest import SAMPLES, SEED
+from tests.test_faults import CONTENT
+from warehouse import links
+from warehouse.groups import Stored
+from warehouse.store import Logged, Warehouse
+
+# what a table holds of a batch, without the times it was written
+TABLES = {
+    **CONTENT,
+    "unit_aliases": "notice_id, name, alias, collective",
+    "notice_references": "notice_id, doc_number, title",
+    "warnings": "notice_id, ord, task_key, kind, message",
+    "task_changes": "notice_id, task_id, task_key, text, orgs, removed_at IS NULL",
+    "notice_versions": "notice_id, sha256, path, format, size, tasks, assignments, warnings",
+    "task_link_pairs": "from_notice_id, to_notice_id, method",
+    "task_links": "*",
+    "ingest_log": "file, sha256, notice_id, status, error",
+}
+
+
+def contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            table: con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").fetchall()
+            for table, columns in TABLES.items()
+        }
+    finally:
+        con.close()
+
+
+def mixed_batch(tmp_path: Path) -> list[Path]:
+    """Generated notices of many regions and years, with the same notice arriving again in
+    another form, again whole, and cut short (replaced, unchanged, kept) inside the batch."""
+    files = write(tmp_path / "batch", 40)
+    cut = tmp_path / "cut.txt"
+    cut.write_text(SEED.read_text(encoding="utf-8")[:9000], encoding="utf-8")
+    again = tmp_path / "again.txt"
+    shutil.copy(SEED, again)
+    html = SAMPLES / "nansha-2020-gbk.html"
+    return [*files[:20], cut, SEED, *files[20:30], html, again, SEED, *files[30:]]
+
+
+def test_a_batch_stored_in_groups_ends_as_one_stored_a_notice_at_a_time(tmp_path: Path) -> None:
+    files = mixed_batch(tmp_path)
+    one, grouped = tmp_path / "one.duckdb", tmp_path / "grouped.duckdb"
+    a = ingest(files, db=one, options=Options(group_size=1))
+    b = ingest(files, db=grouped, options=Options(group_size=50, group_seconds=60))
+    statuses = [r.status for r in a.results]
+    assert statuses == [r.status for r in b.results]
+    assert {"ingested", "replaced", "unchanged", "kept"} <= set(statuses)
+    assert [r.path for r in b.results] == [str(f) for f in files]  # in input order
+    assert contents(one) == contents(grouped)
+
+
+def test_a_notice_that_cannot_be_stored_fails_alone_and_the_group_goes_on(
+    db: Path, tmp_path: Path
+) -> None:
+    """DuckDB refuses one notice of the group at commit (two tasks with one key: the tasks
+    table's primary key): the group is rolled back and stored again file by file."""
+    files = write(tmp_path / "batch", 6)
+    notices = [parse(f) for f in files]
+    bad = notices[3]
+    twin = bad.tasks[1].model_copy(update={"key": bad.tasks[0].key})
+    broken = bad.model_copy(update={"tasks": [bad.tasks[0], twin, *bad.tasks[2:]]})
+    notices[3] = broken
+    done: list[tuple[str, Stored | None, str | None]] = []
+    with Warehouse.open(db) as wh:
+        group = wh.grouped(size=50, seconds=60, on_done=lambda t, s, e: done.append((t, s, e)))
+        for f, n in zip(files, notices, strict=True):
+            group.add(n, Logged(str(f), 0.0), str(f))
+        assert done == []  # nothing reported before the commit
+        group.commit()
+    assert [t for t, _, _ in done] == [str(f) for f in files]
+    statuses = [s.status if s else None for _, s, _ in done]
+    assert statuses == ["ingested", "ingested", "ingested", None, "ingested", "ingested"]
+    error = done[3][2] or ""
+    assert error.startswith(f"{files[3]}: cannot store: ConstraintException: ")
+    reference = tmp_path / "reference.duckdb"
+    ingest([f for i, f in enumerate(files) if i != 3], db=reference)
+    assert contents(db)["tasks"] == contents(reference)["tasks"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM notices").fetchone() == (5,)
+        logged = con.execute("SELECT file, status FROM v_ingest_log ORDER BY file").fetchall()
+    finally:
+        con.close()
+    assert logged == sorted(
+        (str(f), "failed" if i == 3 else "ingested") for i, f in enumerate(files)
+    )
+
+
+def test_a_notice_whose_links_fail_fails_alone(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while a notice is staged (here its year links) leaves nothing of it in the
+    group; the other notices of the group are stored with their links."""
+    files = write(tmp_path / "batch", 30)
+    target = parse(files[7]).notice_id
+    calls: list[int] = []
+    real_stage = links.Linker.stage
+
+    def stage(self: links.Linker, notice: Notice) -> None:
+        if notice.notice_id == target:
+            calls.append(1)
+            raise RuntimeError("alignment broke")
+        real_stage(self, notice)
+
+    monkeypatch.setattr(links.Linker, "stage", stage)
+    report = ingest(files, db=db, options=Options(group_size=50, group_seconds=60))
+    assert calls == [1]
+    assert [r.status for r in report.results].count("ingested") == 29
+    (failed,) = report.failed
+    assert failed.path == str(files[7])
+    assert failed.error == f"{files[7]}: cannot store: RuntimeError: alignment broke"
+    monkeypatch.undo()
+    # the links of the 29 are those a fresh computation over them gives
+    with Warehouse.open(db) as wh:
+        kept = wh.sql("SELECT * FROM task_links ORDER BY ALL").fetchall()
+        wh.relink()
+        assert wh.sql("SELECT * FROM task_links ORDER BY ALL").fetchall() == kept
+
+
+def test_a_group_is_committed_when_full_or_when_its_first_file_has_waited(
+    db: Path, tmp_path: Path
+) -> None:
+    files = write(tmp_path / "batch", 5)
+    notices = [parse(f) for f in files]
+    done: list[str] = []
+    with Warehouse.open(db) as wh:
+        group = wh.grouped(size=3, seconds=60, on_done=lambda t, s, e: done.append(t))
+        for f, n in zip(files[:3], notices[:3], strict=True):
+            group.add(n, Logged(str(f), 0.0), str(f))
+            assert group.due() == (len(done) == 0 and f == files[2])
+        group.commit()
+        assert done == [str(f) for f in files[:3]]
+        waited = wh.grouped(size=50, seconds=0.0, on_done=lambda t, s, e: done.append(t))
+        assert not waited.due()  # empty
+        waited.add(notices[3], Logged(str(files[3]), 0.0), str(files[3]))
+        assert waited.due()
+        waited.commit()
+        assert waited.paths == []
+    assert done == [str(f) for f in files[:4]]
