@@ -55,6 +55,7 @@ Format = Literal["jsonl", "csv", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "parquet", "xlsx")
 STREAMABLE: tuple[Format, ...] = ("jsonl", "csv")  # the formats --out - can take
 BATCH_ROWS = 2048
+DUCKDB_MEMORY = "128MB"  # what DuckDB may hold while a feed is written
 
 __all__ = [
     "CHANGE_NAMES",
@@ -107,6 +108,9 @@ def export(
     path = None if to_stdout else Path(out)
     try:
         with reading(db, lock_timeout) as wh:
+            if not isinstance(db, Warehouse):  # its own connection: DuckDB's cache of the
+                # file's blocks is bounded too (one chunk of the feed needs far less)
+                wh.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
             picked = filters(wh, region, year, unit, since)
             result = ExportResult(path, fmt, 0, 0, latest_change=feeds.latest_change(wh.con))
             con = wh.con

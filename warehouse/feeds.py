@@ -106,9 +106,13 @@ _ORDER = "region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_ke
 _TASK_ROWS = (
     _PICKED
     + """, assigned AS (
+    -- in the order of ord: sorted as lists (an ordered aggregate costs ~4× as much)
     SELECT notice_id, task_id,
-           list({'org': org, 'org_raw': org_raw, 'role': role, 'inherited': inherited}
-                ORDER BY ord) AS assignments
+           list_transform(
+               list_sort(list({'o': ord, 'org': org, 'org_raw': org_raw, 'role': role,
+                               'inherited': inherited})),
+               lambda a: {'org': a.org, 'org_raw': a.org_raw, 'role': a.role,
+                          'inherited': a.inherited}) AS assignments
     FROM assignments ONLY GROUP BY notice_id, task_id
 ), roles AS (
     SELECT r.notice_id, r.task_id, r.assignments,

@@ -1,0 +1,252 @@
+"""The national-scale figures of issue 16, each as a figure and as the ratio it is held to, on
+notices from bench.variants.corpus (distinct notices of ~5,000 made-up regions, one plan a
+region a year):
+
+- the ingest wall of 1,000 text/HTML notices ÷ (1,000 × their in-process parse) ≤ 1.0;
+- ms a notice for notices 2,001–3,000 ÷ for the first 1,000 (three runs into one warehouse)
+  ≤ 1.2;
+- 10,000 notices once ≤ 120 s;
+- export of 50,000 tasks (each format, a whole process) ≤ 1.5 s and ≤ 250 MiB peak;
+- with --national, 100,000 notices once (time, warehouse size, peak memory), and `diff` of one
+  region and `unit NAME --region R` on that warehouse ≤ 1 s each, as whole processes.
+
+    .venv/bin/python -m bench.scale              # all but the 100,000 notices (~5 min)
+    .venv/bin/python -m bench.scale --national   # and the 100,000 (~30–60 min here)
+
+Whole processes are timed from outside (wall), their peak memory by the kernel (the peak RSS
+of the process, or the PSS of its tree for ingest: bench.run.TreeMemory). Nothing here is a
+test: no figure is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import FENGONG, TreeMemory, machine
+from bench.variants import corpus
+
+MiB = 2**20
+
+
+def write_files(folder: Path, variants: list[tuple[str, bytes]]) -> list[Path]:
+    paths = []
+    for name, data in variants:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def ingest(paths: list[Path] | Path, db: Path) -> tuple[float, TreeMemory]:
+    """`fengong ingest` of the files (or a folder) as one whole process: wall seconds, and
+    the peak memory of its process tree (the writer and its parser workers)."""
+    if isinstance(paths, Path):
+        args = [str(paths)]
+        listed = None
+    else:  # many files: through a folder of links, not a command line of 100,000 names
+        listed = Path(tempfile.mkdtemp(prefix="fengong-bench-"))
+        for i, p in enumerate(paths):
+            (listed / f"{i:06d}{p.suffix}").symlink_to(p)
+        args = [str(listed)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [*FENGONG, "ingest", *args, "--db", str(db), "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    memory = TreeMemory(proc.pid)
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    memory.stop()
+    if listed is not None:
+        for link in listed.iterdir():
+            link.unlink()
+        listed.rmdir()
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed: {err[-2000:]}")
+    return seconds, memory
+
+
+def peak_rss(args: list[str]) -> tuple[float, int]:
+    """A whole process's wall seconds and peak RSS (bytes), read by a parent of its own
+    (getrusage of the children of a process that has only that one)."""
+    code = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+        "w = time.perf_counter() - t; "
+        "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    ).stdout.split()
+    if out[0] != "0":
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return float(out[1]), int(out[2]) * 1024
+
+
+def parse_in_process(paths: list[Path]) -> float:
+    """Mean seconds of pipeline.parse over the files, in this process after a warm-up."""
+    from pipeline import parse
+
+    parse(paths[0])
+    start = time.perf_counter()
+    for p in paths:
+        parse(p)
+    return (time.perf_counter() - start) / len(paths)
+
+
+def tasks_held(db: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT count(*) FROM tasks").fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
+def size_of(db: Path) -> int:
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def ratio_and_flatness(root: Path, files: list[Path]) -> list[str]:
+    per_parse = parse_in_process(files[:1000])
+    db = root / "flat.duckdb"
+    walls = [ingest(files[k * 1000 : (k + 1) * 1000], db)[0] for k in range(3)]
+    ratio = walls[0] / (1000 * per_parse)
+    flat = walls[2] / walls[0]
+    return [
+        f"| in-process parse of the same 1,000 notices | {per_parse * 1000:.1f} ms a notice "
+        "(mean, after a warm-up) | | |",
+        f"| `fengong ingest` of 1,000 notices, fresh warehouse | {walls[0]:.1f} s; wall ÷ "
+        f"(1,000 × parse) = **{ratio:.2f}** | ≤ 1.0 | {met(ratio <= 1.0)} |",
+        f"| notices 1,001–2,000, then 2,001–3,000 into it | {walls[1]:.1f} s, {walls[2]:.1f} s; "
+        f"2,001–3,000 ÷ first 1,000 = **{flat:.2f}** | ≤ 1.2 | {met(flat <= 1.2)} |",
+    ]
+
+
+def ten_thousand(root: Path, files: list[Path]) -> list[str]:
+    db = root / "ten.duckdb"
+    seconds, memory = ingest(files[:10_000], db)
+    return [
+        f"| 10,000 notices once, fresh warehouse | **{seconds:.0f} s** ({seconds / 10:.1f} ms a "
+        f"notice); warehouse {size_of(db) / MiB:.0f} MiB; peak PSS "
+        f"{memory.peak_total / MiB:.0f} MiB | ≤ 120 s | {met(seconds <= 120)} |"
+    ]
+
+
+def exports(root: Path, files: list[Path]) -> list[str]:
+    """A warehouse of the first notices that hold 50,000 tasks, exported in each format."""
+    from pipeline import ingest as ingest_here
+
+    db = root / "export.duckdb"
+    done = 0
+    while done == 0 or tasks_held(db) < 50_000:
+        ingest_here(files[done : done + 100], db=db)
+        done += 100
+    tasks = tasks_held(db)
+    lines = []
+    for fmt in ("jsonl", "csv", "parquet", "xlsx"):
+        out = root / f"feed.{fmt}"
+        args = [*FENGONG, "export", "--db", str(db), "--format", fmt, "--out", str(out)]
+        runs = [peak_rss(args) for _ in range(3)]
+        wall = min(r[0] for r in runs)
+        rss = max(r[1] for r in runs)
+        if fmt == "xlsx":
+            target, verdict = "none: the ledger is read whole", ""
+        else:
+            target, verdict = "≤ 1.5 s, ≤ 250 MiB", met(wall <= 1.5 and rss <= 250 * MiB)
+        lines.append(
+            f"| `export --format {fmt}` of {tasks:,} tasks ({done:,} notices) | **{wall:.2f} s**"
+            f" (best of 3), peak RSS **{rss / MiB:.0f} MiB** | {target} | {verdict} |"
+        )
+    return lines
+
+
+def national(root: Path, count: int) -> list[str]:
+    folder = root / "national"
+    start = time.perf_counter()
+    write_files(folder, [(v.name, v.data) for v in corpus(count)])
+    made = time.perf_counter() - start
+    db = root / "national.duckdb"
+    seconds, memory = ingest(folder, db)
+    lines = [
+        f"| {count:,} notices once (corpus written in {made:.0f} s) | **{seconds:.0f} s** "
+        f"({seconds / count * 1000:.1f} ms a notice); warehouse **{size_of(db) / MiB:.0f} MiB**"
+        f" ({tasks_held(db):,} tasks); peak PSS **{memory.peak_total / MiB:.0f} MiB** all "
+        f"processes, largest {memory.peak_single / MiB:.0f} MiB | reported | |"
+    ]
+    lines += diff_and_unit(db)
+    return lines
+
+
+def diff_and_unit(db: Path) -> list[str]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT region FROM notices WHERE region IS NOT NULL GROUP BY region"
+            " ORDER BY count(*) DESC, region LIMIT 1"
+        ).fetchone()
+        assert row is not None
+        region = str(row[0])
+        org = con.execute(
+            "SELECT org FROM assignments JOIN notices USING (notice_id) WHERE region = ?"
+            " GROUP BY org ORDER BY count(*) DESC, org LIMIT 1",
+            [region],
+        ).fetchone()
+        assert org is not None
+    finally:
+        con.close()
+    lines = []
+    for label, args in [
+        (f"`diff --region {region}`", ["diff", "--region", region]),
+        (f"`unit {org[0]} --region {region}`", ["unit", str(org[0]), "--region", region]),
+    ]:
+        runs = [peak_rss([*FENGONG, *args, "--db", str(db)]) for _ in range(3)]
+        wall = min(r[0] for r in runs)
+        lines.append(
+            f"| {label} on that warehouse | **{wall:.2f} s** (best of 3), peak RSS "
+            f"{max(r[1] for r in runs) / MiB:.0f} MiB | ≤ 1 s | {met(wall <= 1.0)} |"
+        )
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--national", action="store_true", help="also the 100,000 notices")
+    ap.add_argument("--count", type=int, default=100_000, help="notices of --national")
+    ap.add_argument("--tmp", default=None, help="folder for the corpora and warehouses")
+    args = ap.parse_args()
+    print("\n".join(machine()), flush=True)
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        root = Path(tmp)
+        files = write_files(root / "corpus", [(v.name, v.data) for v in corpus(10_000)])
+        lines = ["| figure | measured | target | |", "|---|---|---|---|"]
+        for fn in (ratio_and_flatness, ten_thousand, exports):
+            lines += fn(root, files)
+            print("\n".join(lines[-1:]), flush=True)
+        if args.national:
+            lines += national(root, args.count)
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"\nload at the end {load}\n", flush=True)
+        print("\n".join(lines), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
