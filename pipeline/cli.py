@@ -8,11 +8,10 @@ import sys
 from typing import Any, ClassVar
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from parsers.errors import InputError
 from parsers.limits import Limits
-from pipeline import api, cli_units, memory
+from pipeline import api, memory
 from pipeline.cli_options import (
     DB_META,
     SECONDS,
@@ -38,6 +37,7 @@ class _Commands(click.Group):
         "export": "pipeline.cli_export:export",  # fengong export --format F --out PATH
         "notices": "pipeline.cli_notices:notices",  # fengong notices
         "remove": "pipeline.cli_notices:remove",  # fengong remove NOTICE_ID|FILE
+        "units": "pipeline.cli_units:units",  # fengong units
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -202,6 +202,14 @@ def ingest(
         group_size=commit_every,
         group_seconds=commit_seconds,
     )
+    from rich.progress import (  # only a batch has a progress bar
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     skipped: list[str] = []
     files = list(api.iter_files(paths, skipped=skipped))
     out, err = console(), console(stderr=True)
@@ -341,9 +349,6 @@ def schema(record: bool) -> None:
         click.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=1))
         return
     click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
-
-
-main.add_command(cli_units.units)  # fengong units
 
 
 if __name__ == "__main__":
