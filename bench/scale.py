@@ -21,6 +21,7 @@ test: no figure is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -231,15 +232,32 @@ def main() -> int:
     ap.add_argument("--national", action="store_true", help="also the 100,000 notices")
     ap.add_argument("--count", type=int, default=100_000, help="notices of --national")
     ap.add_argument("--tmp", default=None, help="folder for the corpora and warehouses")
+    ap.add_argument(
+        "--keep", default=None, help="an empty folder to run in, kept afterwards (not a temp one)"
+    )
+    ap.add_argument(
+        "--only-national", action="store_true", help="the 100,000 notices only (with --national)"
+    )
+    ap.add_argument(
+        "--diff-unit", default=None, metavar="DB", help="only diff and unit on this warehouse"
+    )
     args = ap.parse_args()
     print("\n".join(machine()), flush=True)
-    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-        root = Path(tmp)
-        files = write_files(root / "corpus", [(v.name, v.data) for v in corpus(10_000)])
+    if args.diff_unit:
+        print("\n".join(diff_and_unit(Path(args.diff_unit))), flush=True)
+        return 0
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            root = Path(args.keep)
+            root.mkdir(parents=True, exist_ok=True)
+        else:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=args.tmp)))
         lines = ["| figure | measured | target | |", "|---|---|---|---|"]
-        for fn in (ratio_and_flatness, ten_thousand, exports):
-            lines += fn(root, files)
-            print("\n".join(lines[-1:]), flush=True)
+        if not args.only_national:
+            files = write_files(root / "corpus", [(v.name, v.data) for v in corpus(10_000)])
+            for fn in (ratio_and_flatness, ten_thousand, exports):
+                lines += fn(root, files)
+                print("\n".join(lines[-1:]), flush=True)
         if args.national:
             lines += national(root, args.count)
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
