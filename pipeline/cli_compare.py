@@ -22,7 +22,6 @@ from pipeline.compare import CompareError, Diff, compare
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
 from pipeline.reading import FeedError, reading
-from pipeline.report import render
 from pipeline.safe_files import UnsafeTarget, replacing
 from warehouse.store import Warehouse, WarehouseError
 
@@ -184,6 +183,8 @@ def diff(
     with _warehouse(db, lock_timeout) as wh:
         d = compare(wh, region, year_from, year_to)
     if html_path:
+        from pipeline.report import render  # jinja2: only for the HTML report
+
         try:
             with replacing(Path(html_path), "report") as tmp:
                 tmp.write_text(render(d), encoding="utf-8")

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
 
 
 def insert(
@@ -24,6 +23,8 @@ def insert(
         return
     # DuckDB finds the Arrow table by this variable's name (a replacement scan): no
     # register/unregister round trip.
+    import pyarrow as pa  # type: ignore[import-untyped]  # only a writer pays its import
+
     _fengong_rows = pa.table({name: pa.array(columns[name]) for name in names})
     listed = ", ".join(f'"{name}"' for name in names)
     con.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM _fengong_rows")

@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:  # the feeds' readers (diff, unit) never import pyarrow
+    import pyarrow as pa  # type: ignore[import-untyped]
 
 from schemas.notice import Provenance
 
