@@ -25,9 +25,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from rich.table import Table
-from rich.text import Text
-
 from pipeline.printable import console, printable_cell
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown")
@@ -144,6 +141,9 @@ def print_rows(
         if title:
             out.write("\n")
     elif fmt == "table":
+        from rich.table import Table  # rich loads only for a table printed
+        from rich.text import Text
+
         table = Table(title=Text(printable_cell(title)) if title else None, title_justify="left")
         for c in columns:
             table.add_column(Text(printable_cell(c)))

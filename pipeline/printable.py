@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:  # rich loads when something is printed through it (not for `parse`)
+    from rich.console import Console
+    from rich.text import Text
 
 # Lines that are not a terminal (a pipe, a file) are never cut to Rich's default 80 columns:
 # a table is as wide as its content.
@@ -60,6 +62,8 @@ def _escape(ch: str) -> str:
 def console(stderr: bool = False) -> Console:
     """A Console for data: no markup, no highlighting, and no 80-column cut when the stream is
     not a terminal."""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
     return Console(
@@ -75,9 +79,13 @@ def console(stderr: bool = False) -> Console:
 
 def line(label: str, style: str, message: object) -> Text:
     """``label message``: the label styled, the message printed as escaped plain text."""
+    from rich.text import Text
+
     return Text.assemble((label, style), " ", printable(message))
 
 
 def text(message: object, style: str = "") -> Text:
     """One datum as a Text (escaped, never markup)."""
+    from rich.text import Text
+
     return Text(printable(message), style=style)
