@@ -39,9 +39,12 @@ pytest: install
 
 test: lint typecheck pytest
 
-# Speed and memory against the targets (figures in README.md, "Speed and limits"); ~5 min.
+# Speed and memory against the targets (figures in README.md, "Speed and memory"): bench.run
+# (~5 min), then bench.scale with the 100,000-notice corpus (issue 16's figures; an hour or
+# more on 2 cores: `python -m bench.scale` alone leaves the 100,000 out).
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.scale --national
 
 # Re-pin every dependency after changing pyproject.toml.
 lock:
