@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from schemas.notice import Provenance
+from schemas.roles import ROLES
+
 if TYPE_CHECKING:  # the feeds' readers (diff, unit) never import pyarrow
     import pyarrow as pa  # type: ignore[import-untyped]
-
-from schemas.notice import Provenance
-
-from schemas.roles import ROLES
 
 
 @dataclass(frozen=True)
