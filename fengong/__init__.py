@@ -13,6 +13,9 @@ the names below are the supported interface.
     fengong.export("fengong.duckdb", "台账.xlsx", "xlsx")
     d = fengong.diff("南沙区", 2020, 2021, db="fengong.duckdb")
 
+Every error fengong raises for a user is a ``fengong.FengongError`` (``reason``, ``hint``;
+``str()`` is the one line the command line prints).
+
 ``ingest`` parses in the calling process unless ``Options(jobs=N)`` asks for worker
 processes, so it works unchanged in a plain script without an ``if __name__ == "__main__"``
 guard, in ``python -`` and in Jupyter. The command line (``fengong ingest``) uses one worker
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.api import FileResult, IngestReport, Options, default_db, ingest, parse
 from pipeline.frames import assignments, notices, tasks
 from schemas import Assignment, Notice, Role, Section, Task
+from schemas.errors import FengongError
 
 if TYPE_CHECKING:
     from pipeline.compare import Diff
@@ -122,6 +126,7 @@ __all__ = [
     "Assignment",
     "Diff",
     "ExportResult",
+    "FengongError",
     "FileResult",
     "IngestReport",
     "Notice",

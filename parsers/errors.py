@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
+from schemas.errors import FengongError
 
-class InputError(Exception):
-    """A file that cannot be read as a notice: the reason, and what the user can do."""
 
-    def __init__(self, reason: str, hint: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
-
-    def line(self, path: str) -> str:
-        return f"{path}: {self.reason}" + (f" ({self.hint})" if self.hint else "")
+class InputError(FengongError):
+    """A file that cannot be read as a notice: the reason, and what the user can do;
+    `line(path)` is the line a batch prints for the file."""

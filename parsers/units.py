@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 from parsers.lexicon import Lexicon
+from schemas.errors import FengongError
 
 OPEN, CLOSE = "(（", ")）"
 _PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
@@ -193,7 +194,7 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-class UnitFileError(ValueError):
+class UnitFileError(FengongError, ValueError):
     """A user's unit file cannot be used; the message names the file and what is wrong."""
 
 

@@ -1,5 +1,7 @@
 """The library API: parse a notice, ingest notices into a warehouse (public as
-`fengong.parse` and `fengong.ingest`).
+`fengong.parse` and `fengong.ingest`). Parsing one file is pipeline/parsing.py (re-exported
+here); this module runs batches: it parses in this process or hands the batch to
+pipeline/workers.py (which imports parsing, never this module), and stores in groups.
 
 import fengong
 notice = fengong.parse("samples/000_5d162360d2d8264b.txt")
@@ -8,56 +10,61 @@ report = fengong.ingest(["samples/"], db="fengong.duckdb")
 
 from __future__ import annotations
 
-import hashlib
 import os
-import signal
-import stat
-import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import parsers
-from parsers.errors import InputError
-from parsers.limits import Limits
-from pipeline import memory
-from schemas import Notice, Source
+from pipeline.parsing import (
+    Options,
+    Parsed,
+    memory_line,
+    overtime_line,
+    parse,
+    parse_bytes,
+    parse_file,
+    path_text,
+    read_file,
+    warm_up,
+)
+from schemas import Notice
 from warehouse.errors import StorageError, WarehouseError
 
 if TYPE_CHECKING:
     from warehouse.groups import Group, Stored
+
+__all__ = [
+    "DEFAULT_DB",
+    "SUFFIXES",
+    "WORKERS_FROM",
+    "BatchStopped",
+    "FileResult",
+    "IngestReport",
+    "Options",
+    "Parsed",
+    "default_db",
+    "ingest",
+    "iter_files",
+    "memory_line",
+    "overtime_line",
+    "parse",
+    "parse_bytes",
+    "parse_file",
+    "path_text",
+    "read_file",
+    "strict_line",
+    "warm_up",
+    "worker_count",
+]
 
 DEFAULT_DB = "fengong.duckdb"
 SUFFIXES = {
     *(".txt", ".text", ".htm", ".html", ".shtml", ".xhtml"),
     *(".docx", ".doc", ".wps", ".rtf", ".pdf"),
 }
-
-
-@dataclass
-class Options:
-    max_bytes: int = 64 * 1024 * 1024  # a bigger file is refused before it is read
-    extra_registries: tuple[str, ...] = ()  # user unit files (aliases, renames)
-    limits: Limits = field(default_factory=Limits)  # text size, DOCX inflation
-    timeout: float | None = 60.0  # seconds one file may take to parse; None: no limit
-    # worker processes that parse a batch (the caller alone writes); None: one per CPU;
-    # 0 (the library's default): parse in this process, which is safe in any script, in
-    # `python -` and in Jupyter. The command line asks for workers. Small batches are
-    # parsed in this process anyway. Never more than the CPUs this process may use.
-    jobs: int | None = 0
-    # a file whose notice carries warnings fails instead of being stored
-    strict: bool = False
-    # address space one file's parse may take beyond what its process maps (pipeline/memory.py)
-    max_memory: int | None = memory.DEFAULT_MB * memory.MiB
-    # take each file's reading even when it reads worse than the notice's stored one
-    replace: bool = False
-    # group commit (warehouse/groups.py): files per transaction, and how long the first file
-    # of a group may wait for its commit; a crash loses at most the open group
-    group_size: int = 50
-    group_seconds: float = 1.0
 
 
 @dataclass
@@ -95,98 +102,6 @@ class IngestReport:
 
 def default_db() -> str:
     return os.environ.get("FENGONG_DB") or DEFAULT_DB
-
-
-def path_text(path: str | Path) -> str:
-    """A path as text to print and store. A file name that is not UTF-8 reaches Python with
-    its bad bytes as lone surrogates, which neither DuckDB nor a UTF-8 terminal accepts: they
-    become U+FFFD here (the file itself is still opened by its real name)."""
-    return os.fsencode(path).decode("utf-8", errors="replace")
-
-
-def read_file(path: Path, options: Options) -> bytes:
-    """A file's bytes, read only from a regular file and never more than the size limit: a
-    FIFO would block the reader for ever and /dev/zero fill its memory. The type is checked
-    before opening (opening a device can have effects of its own) and again on the open
-    descriptor (the name may have been swapped meanwhile). Raises InputError."""
-    try:
-        _regular(os.stat(path).st_mode)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            _regular(info.st_mode)
-            if info.st_size > options.max_bytes:
-                raise _too_big(f"file is {info.st_size / 2**20:.0f} MiB", options)
-            data = f.read(options.max_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > options.max_bytes:
-        raise _too_big("file grew while being read", options)
-    return data
-
-
-def _too_big(what: str, options: Options) -> InputError:
-    return InputError(
-        f"{what}, over the {options.max_bytes / 2**20:.0f} MiB limit",
-        "raise --max-mb if it really is a notice",
-    )
-
-
-def _regular(mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kinds = {
-        stat.S_ISFIFO: "a named pipe (FIFO)",
-        stat.S_ISCHR: "a character device",
-        stat.S_ISBLK: "a block device",
-        stat.S_ISSOCK: "a socket",
-        stat.S_ISDIR: "a folder",
-    }
-    kind = next((name for test, name in kinds.items() if test(mode)), "not a file")
-    raise InputError(f"not a regular file: {kind}", "give fengong the notice's file itself")
-
-
-def parse(path: str | Path, options: Options | None = None) -> Notice:
-    """Parse one file into a Notice; raises InputError for a file that is not a notice."""
-    options = options or Options()
-    path = Path(path)
-    return parse_bytes(read_file(path, options), path, options)
-
-
-def parse_bytes(data: bytes, path: Path, options: Options) -> Notice:
-    """Parse a file's bytes (read by read_file) into a Notice. Refuses, with InputError, a
-    file that is not a work-plan notice (no title, no plan title, no unit named in a
-    responsibility clause: a README, a news page) and a notice with no plan."""
-    from parsers.structure import StructureOptions, build_notice  # spaCy: only when parsing
-
-    doc = parsers.read(data, options.limits)
-    source = Source(
-        path=path_text(path),
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=doc.format,
-        size=len(data),
-    )
-    notice = build_notice(doc, source, StructureOptions(options.extra_registries))
-    meta = notice.meta
-    if not meta.title and not meta.plan_title and not any(c.assignments for c in notice.clauses):
-        raise InputError(
-            "not a work-plan notice: no title, no plan title and no unit given a task",
-            "fengong reads 分工方案 notices; leave this file out",
-        )
-    if not notice.tasks:
-        unread = sum(1 for w in doc.warnings if w.kind == "unreadable_text")
-        if unread:  # the plan may be in what could not be read: say so, not "attachment?"
-            raise InputError(
-                "no plan found: no numbered task list or plan table in the text that could be "
-                f"read; the text is partly unreadable ({unread} line(s) or page(s) in fonts "
-                "with no Unicode map, (cid:N))",
-                "get the Word original, or a PDF exported with Unicode fonts",
-            )
-        raise InputError(
-            "no plan found: no numbered task list or plan table",
-            "is this the notice's attachment rather than the notice page?",
-        )
-    return notice
 
 
 def iter_files(paths: Iterable[str | Path], skipped: list[str] | None = None) -> Iterator[Path]:
@@ -313,109 +228,6 @@ def _parse_all(
     from pipeline import workers
 
     return workers.parse_all(files, options, jobs, idle)
-
-
-@dataclass
-class Parsed:
-    """One file's parse: a notice, or the error line that refuses it."""
-
-    path: str
-    notice: Notice | None
-    sha256: str | None = None
-    error: str | None = None
-    seconds: float = 0.0
-
-
-class _Overtime(BaseException):
-    """Raised by the timer into a parse that overran (BaseException: no handler eats it)."""
-
-
-def parse_file(
-    path: Path, options: Options, on_read: Callable[[str], None] | None = None
-) -> Parsed:
-    """Parse one file for a batch: never raises. A file over the time limit is given up,
-    one over the memory limit refused. `on_read` hears the file's sha256 as soon as it is
-    read (a worker tells the writer, which then never reads a file it gives up on)."""
-    started = time.perf_counter()
-    name = path_text(path)
-    sha256: str | None = None
-    try:
-        with _time_limit(options.timeout):
-            data = read_file(path, options)
-            sha256 = hashlib.sha256(data).hexdigest()
-            if on_read:
-                on_read(sha256)
-            with memory.memory_limit(options.max_memory):
-                notice = parse_bytes(data, path, options)
-            del data
-        parsed = Parsed(name, notice, sha256)
-    except InputError as exc:
-        parsed = Parsed(name, None, sha256, exc.line(name))
-    except _Overtime:
-        parsed = Parsed(name, None, sha256, overtime_line(path, options))
-    except MemoryError:
-        parsed = Parsed(name, None, sha256, memory_line(path, options))
-    except ImportError as exc:
-        # a library loaded on first use, mapped under the memory limit: ENOMEM from dlopen
-        line = memory_line(path, options) if _out_of_memory(exc) else _internal(name, exc)
-        parsed = Parsed(name, None, sha256, line)
-    except Exception as exc:  # a bug must not stop the batch; it is reported like bad input
-        parsed = Parsed(name, None, sha256, _internal(name, exc))
-    parsed.seconds = time.perf_counter() - started
-    return parsed
-
-
-def _internal(name: str, exc: BaseException) -> str:
-    return f"{name}: internal error: {type(exc).__name__}: {exc}"
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "failed to map segment" in text or "cannot allocate memory" in text
-
-
-def warm_up(options: Options) -> None:
-    """Build what parsing builds on first use (the spaCy pipeline and its ops), so that a
-    worker's memory limit counts what each file takes, not what the first one happened to
-    set up. (The readers' modules are loaded by the fork server: workers.PRELOAD.)"""
-    from parsers.responsibility import read_clauses
-
-    read_clauses(["区政府办公室负责。"], options.extra_registries)
-
-
-def memory_line(path: Path | str, options: Options) -> str:
-    limit = (options.max_memory or 0) / memory.MiB
-    return InputError(
-        f"parsing needed more than the {limit:.0f} MiB of memory a file may take, and was stopped",
-        "raise --max-memory-mb if it really is one notice",
-    ).line(path_text(path))
-
-
-def overtime_line(path: Path | str, options: Options) -> str:
-    return InputError(
-        f"parsing took longer than {options.timeout:g} s and was stopped",
-        "raise --timeout if the file is really that slow",
-    ).line(path_text(path))
-
-
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """A timer signal that interrupts a parse in this process (best effort: it lands between
-    Python bytecodes). Worker processes are the sure way: an overrunning one is killed."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Overtime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def strict_line(path: str, notice: Notice) -> str:

@@ -23,7 +23,7 @@ from pipeline.cli_options import (
 from pipeline.formats import print_rows
 from pipeline.printable import console, line, printable
 from schemas import Notice
-from warehouse.errors import WarehouseError
+from schemas.errors import FengongError
 
 
 class _Commands(click.Group):
@@ -51,16 +51,18 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Every command's failures as one line, here in one place: a usage error without
-        the usage block (exit 2); a warehouse that cannot be used (WarehouseError) and a
-        DuckDB error no command caught (a damaged file met mid-read, a full disk) as
+        the usage block (exit 2); every error fengong raises for a user (schemas.errors.
+        FengongError: a file that cannot be read, a warehouse that cannot be used, a feed,
+        query or comparison that cannot be made, an unsafe target) as `Error: <its line>`,
+        and a DuckDB error no command caught (a damaged file met mid-read, a full disk) as
         `Error: <warehouse>: <what to do>` (exit 1)."""
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             exc.ctx = None  # the message names the option; the usage block buries it
             raise
-        except WarehouseError as exc:
-            raise click.ClickException(printable(exc)) from None
+        except FengongError as exc:
+            raise click.ClickException(printable(exc.line())) from None
         except Exception as exc:
             duckdb = sys.modules.get("duckdb")
             if duckdb is None or not isinstance(exc, duckdb.Error):
@@ -272,7 +274,8 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
         with memory.memory_limit(options.max_memory):
             notice = api.parse(file, options)
     except InputError as exc:
-        raise click.ClickException(exc.line(name)) from None
+        exc.where = name  # the file, as the one-line error names it
+        raise
     except MemoryError:
         raise click.ClickException(api.memory_line(file, options)) from None
     except Exception as exc:  # a bug: still one line, naming the file
@@ -310,7 +313,7 @@ def query(
       fengong query "select org, count(*) from v_assignments where role = 'lead' group by org"
       echo "select * from v_notices" | fengong query - --format csv
     """
-    from pipeline.sql import QueryFailed, QueryRefused, run
+    from pipeline.sql import run
 
     if (sql is None) == (sql_file is None):
         raise click.UsageError("give the SQL as the argument, as - (standard input) or --file F")
@@ -321,12 +324,7 @@ def query(
     assert sql is not None
     if not sql.strip():
         raise click.UsageError("the SQL is empty")
-    try:
-        columns, rows = run(db, sql, lock_timeout)
-    except QueryRefused as exc:
-        raise click.ClickException(f"query refused: {printable(exc)}") from None
-    except QueryFailed as exc:
-        raise click.ClickException(f"query failed: {printable(exc)}") from None
+    columns, rows = run(db, sql, lock_timeout)  # QueryRefused, QueryFailed: one line (main)
     print_rows(columns, rows, fmt, raw_csv=raw_csv)
 
 

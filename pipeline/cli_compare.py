@@ -3,8 +3,6 @@ group in pipeline/cli.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +16,11 @@ from pipeline.cli_options import (
     lock_timeout_option,
     rows_format_option,
 )
-from pipeline.compare import CompareError, Diff, compare
+from pipeline.compare import Diff, compare
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
-from pipeline.reading import FeedError, reading
-from pipeline.safe_files import UnsafeTarget, replacing
-from warehouse.store import Warehouse, WarehouseError
-
-
-@contextmanager
-def _warehouse(db: str, lock_timeout: float) -> Iterator[Warehouse]:
-    try:
-        with reading(db, lock_timeout) as wh:
-            yield wh
-    except (FeedError, WarehouseError, CompareError) as exc:
-        raise click.ClickException(printable(exc)) from None
+from pipeline.reading import reading
+from pipeline.safe_files import replacing
 
 
 def _cell(value: object) -> Text:
@@ -180,7 +168,7 @@ def diff(
     Example:
       fengong diff --region 南沙区 --from 2020 --to 2021 --html 对比.html
     """
-    with _warehouse(db, lock_timeout) as wh:
+    with reading(db, lock_timeout) as wh:
         d = compare(wh, region, year_from, year_to)
     if html_path:
         from pipeline.report import render  # jinja2: only for the HTML report
@@ -188,8 +176,6 @@ def diff(
         try:
             with replacing(Path(html_path), "report") as tmp:
                 tmp.write_text(render(d), encoding="utf-8")
-        except UnsafeTarget as exc:
-            raise click.ClickException(printable(exc)) from None
         except OSError as exc:
             raise click.ClickException(
                 f"{printable(html_path)}: cannot write the report: {exc.strerror}"

@@ -64,7 +64,6 @@ def export(
     from pipeline.export import STREAMABLE
     from pipeline.export import export as write_export
     from pipeline.reading import FeedError, parse_since
-    from warehouse.store import WarehouseError
 
     if out == "-" and fmt not in STREAMABLE:
         raise OptionError(
@@ -77,21 +76,18 @@ def export(
     except FeedError as exc:
         raise OptionError(printable(exc)) from None
     err = console(stderr=True)
-    try:
-        result = write_export(
-            db,
-            out,
-            fmt,
-            region=region,
-            year=year,
-            unit=unit,
-            since=since_utc,
-            raw_csv=raw_csv,
-            unit_sheets=unit_sheets,
-            lock_timeout=lock_timeout,
-        )
-    except (FeedError, WarehouseError) as exc:
-        raise click.ClickException(printable(exc)) from None
+    result = write_export(
+        db,
+        out,
+        fmt,
+        region=region,
+        year=year,
+        unit=unit,
+        since=since_utc,
+        raw_csv=raw_csv,
+        unit_sheets=unit_sheets,
+        lock_timeout=lock_timeout,
+    )
     for note in result.notes:
         err.print(f"cut {printable(note)}")
     removed = f" ({result.removed} removed)" if since else ""

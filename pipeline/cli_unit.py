@@ -12,7 +12,7 @@ from rich.text import Text
 from pipeline.cli_options import db_option, lock_timeout_option, rows_format_option, units_option
 from pipeline.formats import dumps, print_rows
 from pipeline.printable import console, printable, printable_cell
-from pipeline.reading import FeedError, reading
+from pipeline.reading import reading
 from pipeline.unit_history import (
     ROW_COLUMNS,
     UnitHistory,
@@ -20,7 +20,6 @@ from pipeline.unit_history import (
     unit_histories,
 )
 from schemas.roles import ROLE_NAMES
-from warehouse.errors import WarehouseError
 
 COLUMNS = ["org", *ROW_COLUMNS]  # csv, jsonl, markdown: one row per (task, role)
 
@@ -53,12 +52,9 @@ def unit(
     Example:
       fengong unit 区政数局 --region 南沙区 --format csv > 区政数局.csv
     """
-    try:
-        with reading(db, lock_timeout) as wh:
-            histories = unit_histories(wh, name, region, unit_files)
-            several = several_regions(wh, histories) if len(histories) > 1 else None
-    except (FeedError, WarehouseError) as exc:
-        raise click.ClickException(printable(exc)) from None
+    with reading(db, lock_timeout) as wh:
+        histories = unit_histories(wh, name, region, unit_files)
+        several = several_regions(wh, histories) if len(histories) > 1 else None
     if fmt == "json":
         click.echo(dumps([_as_json(h) for h in histories], indent=1))
     elif fmt == "table":

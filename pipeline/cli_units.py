@@ -11,7 +11,7 @@ from rich.text import Text
 
 from pipeline.cli_options import db_option, lock_timeout_option, rows_format_option, units_option
 from pipeline.formats import dumps, print_rows
-from pipeline.printable import console, printable, printable_cell
+from pipeline.printable import console, printable_cell
 
 
 @click.command()
@@ -37,15 +37,10 @@ def units(
     Example:
       fengong units --region 南沙区 --format csv > 单位.csv
     """
-    from pipeline.reading import FeedError
     from pipeline.units import COLUMNS, list_units  # duckdb only when a command needs it
     from schemas.roles import ROLE_NAMES
-    from warehouse.errors import WarehouseError
 
-    try:
-        listing = list_units(db, unit_files, lock_timeout, region)
-    except (FeedError, WarehouseError) as exc:
-        raise click.ClickException(printable(exc)) from None
+    listing = list_units(db, unit_files, lock_timeout, region)
     if fmt == "json":
         click.echo(dumps([asdict(u) for u in listing], indent=1))
         return

@@ -13,13 +13,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from schemas.errors import FengongError
 from warehouse.align import align
 from warehouse.feeds import region_matches, regions
 from warehouse.links import task_texts
 from warehouse.store import Warehouse
 
 
-class CompareError(Exception):
+class CompareError(FengongError):
     """The warehouse cannot answer: the message says what is missing and what to do."""
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parsers.errors import InputError
-from pipeline.api import Options, read_file
+from pipeline.parsing import Options, read_file
+from pipeline.reading import reading
 from warehouse.errors import WarehouseError
 from warehouse.store import Warehouse
 
@@ -55,7 +56,7 @@ class Removal:
 
 def list_notices(db: str | Path, lock_timeout: float = 60.0) -> list[NoticeListing]:
     """Every notice held, by region, year and plan title. Raises WarehouseError."""
-    with Warehouse.open(db, read_only=True, lock_timeout=lock_timeout) as wh:
+    with reading(db, lock_timeout) as wh:
         return _listed(wh)
 
 
@@ -64,8 +65,8 @@ def remove_notice(db: str | Path, key: str, lock_timeout: float = 60.0) -> Remov
     a version was ingested from) in one transaction; its year links and change records are
     recomputed (see Warehouse.remove). Raises WarehouseError when the warehouse is missing
     or `key` names no notice, or several."""
-    if not Path(db).is_file():
-        raise WarehouseError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
+    if not Path(db).is_file():  # writing would create one: say there is none instead
+        Warehouse.open(db, read_only=True)  # raises WarehouseError: no warehouse here
     sha256 = None
     if Path(key).is_file():
         with suppress(InputError):  # a file fengong would not read is named by its path only

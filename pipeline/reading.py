@@ -6,31 +6,36 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from parsers.units import load_registry
 from pipeline.times import as_utc, parse_utc
+from schemas.errors import FengongError
 from warehouse import feeds
 from warehouse.errors import WarehouseError
 from warehouse.store import Warehouse, migrations
 
 
-class FeedError(Exception):
+class FeedError(FengongError):
     """A feed cannot be made; the message is one line that says why and what to do."""
 
 
 @contextmanager
-def reading(db: str | Path | Warehouse, lock_timeout: float = 60.0) -> Iterator[Warehouse]:
-    """The warehouse, opened read-only (so readers in other processes are not locked out);
-    a warehouse from before the newest migration is migrated first, one from a newer
-    fengong is read as it is (its views may hold more). An open Warehouse is used as it is.
-    Raises FeedError when there is no file, WarehouseError when the file cannot be read as a
-    warehouse (see Warehouse.open)."""
+def reading(
+    db: str | Path | Warehouse,
+    lock_timeout: float = 60.0,
+    config: dict[str, Any] | None = None,
+) -> Iterator[Warehouse]:
+    """The one way every read command and the notebook API open a warehouse: read-only (so
+    readers in other processes are not locked out); a warehouse from before the newest
+    migration is migrated first, one from a newer fengong is read as it is (its views may
+    hold more). An open Warehouse is used as it is. `config`: DuckDB's connection settings
+    (`fengong query` confines itself with them). Raises WarehouseError when there is no
+    warehouse at `db` or the file cannot be read as one (see Warehouse.open)."""
     if isinstance(db, Warehouse):
         yield db
         return
-    if not Path(db).is_file():
-        raise FeedError(f"{db}: no warehouse here (run fengong ingest first, or pass --db)")
-    wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout)
+    wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout, config=config)
     try:
         # a missing migration (any, not only the newest) is applied; a warehouse of a newer
         # fengong is read as it is
@@ -38,7 +43,7 @@ def reading(db: str | Path | Warehouse, lock_timeout: float = 60.0) -> Iterator[
         if wh.missing_migrations() and not newer:
             wh.close()
             Warehouse.open(db, lock_timeout=lock_timeout).close()  # applies what is missing
-            wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout)
+            wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout, config=config)
         yield wh
     finally:
         wh.close()

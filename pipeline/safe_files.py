@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from schemas.errors import FengongError
+
 STDOUT = "-"
 
 
-class UnsafeTarget(Exception):
+class UnsafeTarget(FengongError):
     """The target exists and is not a regular file; the message is the one line to print."""
 
 

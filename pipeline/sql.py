@@ -22,8 +22,8 @@ from typing import Any
 
 import duckdb
 
+from schemas.errors import FengongError
 from warehouse.errors import first_line
-from warehouse.store import Warehouse
 
 CONFINED: dict[str, Any] = {
     "enable_external_access": False,
@@ -35,12 +35,18 @@ CONFINED: dict[str, Any] = {
 READS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
-class QueryRefused(Exception):
+class QueryRefused(FengongError):
     """The SQL is not one read-only statement; the message says what was refused."""
 
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(f"query refused: {reason}", hint)
 
-class QueryFailed(Exception):
+
+class QueryFailed(FengongError):
     """DuckDB could not run the statement; the message is its first line."""
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(f"query failed: {reason}", hint)
 
 
 def run(
@@ -49,7 +55,9 @@ def run(
     """The column names and rows of one SELECT on the warehouse at `db`, run read-only with
     no access to other files or databases. Raises QueryRefused, QueryFailed, and
     WarehouseError when the warehouse cannot be opened (see Warehouse.open)."""
-    with Warehouse.open(db, read_only=True, lock_timeout=lock_timeout, config=CONFINED) as wh:
+    from pipeline.reading import reading
+
+    with reading(db, lock_timeout, config=CONFINED) as wh:
         try:
             statements = wh.con.extract_statements(sql)
         except duckdb.Error as exc:

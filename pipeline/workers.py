@@ -1,7 +1,7 @@
 """Parse a batch in worker processes, with a time limit per file.
 
 The calling process stays the only one that opens the warehouse: each worker parses one
-file at a time and sends back what `api.parse_file` returns (a Notice, or the error line).
+file at a time and sends back what `parsing.parse_file` returns (a Notice, or the error line).
 A worker that overruns the time limit is killed and replaced and its file reported; a
 worker that dies (a crash inside a C library) is replaced likewise. A worker first says it
 has read its file (the file's sha256), so the log names a file given up on without the
@@ -33,14 +33,14 @@ from pathlib import Path
 
 from parsers import READERS
 from parsers.errors import InputError
-from pipeline import api
+from pipeline import parsing  # one file's parse; never pipeline.api, which imports this module
 
 # How far parsing may run ahead of the oldest file not yet written, per worker: bounds the
 # parsed notices held in memory while one slow file holds up the in-order writes.
 AHEAD = 64
 # Imported once by the fork server, so every worker it forks starts with spaCy and the readers
 # loaded (and its memory limit counts what a file takes, not the libraries).
-PRELOAD = ["pipeline.api", "parsers.structure", *READERS.values()]
+PRELOAD = ["pipeline.parsing", "parsers.structure", *READERS.values()]
 _READ = object()  # what receive() returns for a worker's "file read" message
 
 
@@ -50,16 +50,16 @@ IDLE_TICK = 0.25
 
 def parse_all(
     files: list[Path],
-    options: api.Options,
+    options: parsing.Options,
     jobs: int,
     idle: Callable[[], None] | None = None,
-) -> Generator[api.Parsed, None, None]:
+) -> Generator[parsing.Parsed, None, None]:
     """Each file's Parsed, in input order; `idle()` is called at least every IDLE_TICK
     seconds while waiting (the writer commits a group that has waited long enough)."""
     ctx = _context()
     workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
     todo = deque(enumerate(files))
-    done: dict[int, api.Parsed] = {}
+    done: dict[int, parsing.Parsed] = {}
     next_out = 0
     try:
         while next_out < len(files):
@@ -87,15 +87,15 @@ def parse_all(
                         code = w.stop()
                         parsed = _died(path, w.sha256, code, now - started, options)
                         workers[i] = _Worker(ctx, options)
-                    assert isinstance(parsed, api.Parsed)
+                    assert isinstance(parsed, parsing.Parsed)
                     done[index] = parsed
                 elif options.timeout and now - started >= options.timeout:
                     w.stop()
-                    line = api.overtime_line(path, options)
+                    line = parsing.overtime_line(path, options)
                     # the file's hash as the worker read it: never read again here (a FIFO
                     # would block the writer, holding the warehouse's lock)
-                    done[index] = api.Parsed(
-                        api.path_text(path), None, w.sha256, line, now - started
+                    done[index] = parsing.Parsed(
+                        parsing.path_text(path), None, w.sha256, line, now - started
                     )
                     workers[i] = _Worker(ctx, options)
             while next_out in done:
@@ -106,7 +106,7 @@ def parse_all(
             w.stop()
 
 
-def _next_deadline(busy: list[_Worker], options: api.Options) -> float | None:
+def _next_deadline(busy: list[_Worker], options: parsing.Options) -> float | None:
     if not options.timeout:
         return None
     now = time.monotonic()
@@ -114,8 +114,8 @@ def _next_deadline(busy: list[_Worker], options: api.Options) -> float | None:
 
 
 def _died(
-    path: Path, sha256: str | None, code: int | None, seconds: float, options: api.Options
-) -> api.Parsed:
+    path: Path, sha256: str | None, code: int | None, seconds: float, options: parsing.Options
+) -> parsing.Parsed:
     how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
     if options.max_memory:  # a library that cannot allocate aborts rather than raising
         limit = options.max_memory // 2**20
@@ -124,8 +124,8 @@ def _died(
     else:
         reason = f"the parser process died on this file ({how})"
         hint = "the file is probably malformed; open and re-save it, or report it"
-    line = InputError(reason, hint).line(api.path_text(path))
-    return api.Parsed(api.path_text(path), None, sha256, line, seconds)
+    line = InputError(reason, hint).line(parsing.path_text(path))
+    return parsing.Parsed(parsing.path_text(path), None, sha256, line, seconds)
 
 
 def _context() -> BaseContext:
@@ -139,7 +139,7 @@ def _context() -> BaseContext:
 
 
 class _Worker:
-    def __init__(self, ctx: BaseContext, options: api.Options) -> None:
+    def __init__(self, ctx: BaseContext, options: parsing.Options) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_serve, args=(child, options), daemon=True, name="fengong-parser"
@@ -155,11 +155,11 @@ class _Worker:
         self.job = (index, path, time.monotonic())
         self.sha256 = None
 
-    def receive(self) -> api.Parsed | object | None:
+    def receive(self) -> parsing.Parsed | object | None:
         """The file's Parsed; _READ when the worker only said it has read the file (its
         sha256, kept here); None when the worker died."""
         try:
-            message: api.Parsed | str = self.conn.recv()
+            message: parsing.Parsed | str = self.conn.recv()
         except (EOFError, OSError):
             return None
         if isinstance(message, str):
@@ -190,7 +190,7 @@ def _main_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-def _serve(conn: Connection, options: api.Options) -> None:
+def _serve(conn: Connection, options: parsing.Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     # A worker speaks through its pipe only: what libraries print (a logged warning, the
     # backtrace of an allocator that gave up) must not break the writer's one line per file.
@@ -200,10 +200,10 @@ def _serve(conn: Connection, options: api.Options) -> None:
     # The writer is the bottleneck of a text/HTML batch: parsing ahead must not take its core.
     os.nice(10)
     options.timeout = None  # the parent enforces the limit, and kills
-    api.warm_up(options)
+    parsing.warm_up(options)
     while True:
         try:
             path = conn.recv()
         except (EOFError, OSError):
             return  # the writer is gone
-        conn.send(api.parse_file(Path(path), options, on_read=conn.send))
+        conn.send(parsing.parse_file(Path(path), options, on_read=conn.send))

@@ -89,3 +89,16 @@ def test_schema_is_a_json_schema_of_the_notice() -> None:
     assert schema["title"] == "Notice"
     assert schema["additionalProperties"] is False
     assert {"Task", "Assignment", "Clause", "Provenance"} <= set(schema["$defs"])
+
+
+def test_an_error_with_a_hint_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    proc = cli("parse", str(empty))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"Error: {empty}: empty file (the download probably failed; fetch it again)"
+    ]
+    proc = cli("query", "select 1; select 2", "--db", str(tmp_path / "none.duckdb"))
+    assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1
+    assert "no warehouse here" in proc.stderr

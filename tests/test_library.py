@@ -98,3 +98,5 @@ def test_the_public_names() -> None:
     for name in ("unit", "report", "list_units"):
         assert callable(getattr(fengong, name)), name
     assert fengong.Options().jobs == 0  # the library parses in the calling process
+    with pytest.raises(fengong.FengongError, match=r"no warehouse here \(run fengong ingest"):
+        fengong.list_notices("/nonexistent/w.duckdb")

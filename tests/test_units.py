@@ -107,3 +107,14 @@ def test_units_on_a_missing_warehouse(tmp_path: Path) -> None:
     proc = run("units", "--db", str(tmp_path / "none.duckdb"))
     assert proc.returncode == 1
     assert "no warehouse here" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_list_units_takes_an_open_warehouse_as_it_declares(db: Path) -> None:
+    from pipeline.reading import reading
+
+    ingest([SEED], db=db)
+    by_path = list_units(db)
+    with reading(db) as wh:
+        assert list_units(wh) == by_path
+        assert wh.con.execute("select count(*) from notices").fetchone() == (1,)  # still open
+    assert {u.org for u in by_path} >= {"区政务服务数据管理局", "区卫生健康局"}

@@ -13,6 +13,8 @@ on device`, `Could not read enough bytes`):
 
 from __future__ import annotations
 
+from schemas.errors import FengongError
+
 # What DuckDB says (lower-cased) when the disk or quota is full: ENOSPC, EDQUOT strerror.
 _FULL = ("no space left on device", "disk quota exceeded")
 # …when the file is cut off or its blocks do not check out.
@@ -21,7 +23,7 @@ _DAMAGED = ("could not read enough bytes", "checksum", "corrupt")
 _NOT_DUCKDB = "not a valid duckdb database file"
 
 
-class WarehouseError(Exception):
+class WarehouseError(FengongError):
     """The warehouse cannot be opened, read or written; the message is one line saying
     what is wrong and what to do."""
 
@@ -32,12 +34,17 @@ class StorageError(WarehouseError):
     The message is `<path>: <reason> (<hint>)`; a batch reports it with its own counts."""
 
     def __init__(self, path: str, reason: str, hint: str, detail: str | None = None) -> None:
+        more = f"; DuckDB: {detail}" if detail else ""
+        super().__init__(reason, f"{hint}{more}", where=path)
         self.path = path
         self.reason = reason
-        self.hint = hint
+        self.hint = hint  # without DuckDB's detail: a batch's stop line adds its own counts
         self.detail = detail
-        more = f"; DuckDB: {detail}" if detail else ""
-        super().__init__(f"{path}: {reason} ({hint}{more})")
+
+    def line(self, where: str | None = None) -> str:
+        """`<path>: <reason> (<hint>; DuckDB: <detail>)`."""
+        more = f"; DuckDB: {self.detail}" if self.detail else ""
+        return f"{where or self.path}: {self.reason} ({self.hint}{more})"
 
 
 def first_line(exc: BaseException) -> str:
