@@ -22,6 +22,11 @@ class Cell:
     # Width in grid columns (colspan / gridSpan); a row spanned end to end is a heading.
     span: int = 1
     col: int = 0  # first grid column the cell covers
+    # Set by the structure stage: the text analysis reads (simplified script), and the role
+    # of the cell's column (number, section, task, detail, lead, co, clause, deadline,
+    # leader, note; None when unknown), which the table stage gives from header and content.
+    analysed: str = ""
+    role: str | None = None
 
 
 @dataclass(slots=True)
@@ -31,6 +36,7 @@ class Block:
     provenance: Provenance
     cells: list[Cell] = field(default_factory=list)
     table: int | None = None  # rows of one table share this index
+    analysed: str = ""  # set by the structure stage: the text analysis reads
 
 
 @dataclass(slots=True)

@@ -2,12 +2,14 @@
 
 1. Split the preamble from the plan (the plan starts after its own title line, or at its
    table); read the metadata from the preamble.
-2. Walk the plan: the numbering ladder gives sections, subsections and tasks; table rows
-   give their cells by column role (from the header: 工作任务, 责任单位, 牵头单位, 完成时限…);
-   in flattened tables a paragraph that reads as a responsibility clause is one.
-3. Give each task its clause: its own, or the one above it in the same top-level section
+2. The table stage (parsers/tables.py): every table shape, real or flattened, becomes rows
+   whose cells know their column role (工作任务, 责任单位, 牵头单位, 完成时限…).
+3. Walk the plan (parsers/walker.py): the numbering ladder gives sections, subsections and
+   tasks; rows give their cells by role.
+4. Give each task its clause: its own, or the one above it in the same top-level section
    (a merged cell), marked inherited.
-4. Read the clauses with the spaCy pipeline and name the units canonically.
+5. Read the clauses with the spaCy pipeline and name the units canonically; say what could
+   not be read (warnings).
 """
 
 from __future__ import annotations
@@ -19,27 +21,28 @@ from dataclasses import dataclass
 import regex
 
 from parsers import metadata
+from parsers.assign import defined_aliases, read_plan
 from parsers.blocks import Block, Document
+from parsers.cells import Classifier, header_cells
 from parsers.comparable import with_compared_forms
 from parsers.dates import deadline
+from parsers.flattened import is_pipe_row
 from parsers.ladder import number
-from parsers.responsibility import find_units, read_clauses
+from parsers.plan import Plan, RawClause, norm_title
 from parsers.script import is_traditional, to_simplified
-from parsers.units import Registry, expand_abbreviations, load_registry
-from parsers.walker import Piece, Plan, RawClause, Walker, header_cells, norm_title
+from parsers.tables import Table, rebuild
+from parsers.units import load_registry
+from parsers.walker import Walker
 from schemas import (
     Assignment,
-    Clause,
     Notice,
     NoticeMeta,
     NoticeWarning,
     Source,
     Task,
-    Unit,
 )
 
 _SPACES = regex.compile(r"\s+")
-_DEFINED = regex.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?([^”\"）)]{2,20})[”\"]?\s*[)）]")
 _END_OF_PLAN = regex.compile(
     r"^(?:公开方式|抄送|附件\s*\d*\s*[:：]|（此件|\(此件|此件|印发日期|扫一扫)"
 )
@@ -66,12 +69,15 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     analysed = [simple(b.text) for b in blocks]
     # metadata blocks (索引号/发布机构/文号… tables and lines) are set aside: never the plan
     page = metadata.set_aside(blocks, analysed, doc.page)
-    blocks, analysed = page.blocks, page.analysed
+    blocks = page.blocks
+    for b, a in zip(blocks, page.analysed, strict=True):  # the analysis copies later steps read
+        b.analysed = a
+        for c in b.cells:
+            c.analysed = simple(c.text)
+    analysed = [b.analysed for b in blocks]
     start, plan_title_line = _plan_start(blocks, analysed)
     preamble = [b.text for b in blocks[:start] if b.kind == "paragraph"]
-    preamble_analysed = [
-        a for b, a in zip(blocks[:start], analysed[:start], strict=True) if b.kind == "paragraph"
-    ]
+    preamble_analysed = [b.analysed for b in blocks[:start] if b.kind == "paragraph"]
     meta = metadata.read_meta(
         preamble_analysed,
         simple(plan_title_line) if plan_title_line else None,
@@ -81,27 +87,30 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     if traditional:
         metadata.restore_printed(meta, preamble, preamble_analysed, plan_title_line)
 
-    walker = Walker(registry, merges_lost=doc.format == "text")
-    for block, a in zip(blocks[start:], analysed[start:], strict=True):
+    classifier = Classifier(registry)
+    found = rebuild(blocks[start : _plan_end(blocks, start)], classifier)
+    numbered = any(t.numbered for t in found.tables.values()) or any(
+        (lab := number(b.analysed)) is not None and lab.level == 3
+        for b in found.blocks
+        if b.kind == "paragraph"
+    )
+    walker = Walker(classifier, found.tables, numbered)
+    for block in found.blocks:
         if block.kind == "row":
-            walker.row(block, [simple(c.text) for c in block.cells])
+            walker.row(block)
         else:
-            if _END_OF_PLAN.match(a) and walker.plan.tasks:
-                break
-            walker.paragraph(block.text, a, block.provenance)
+            walker.paragraph(block)
     plan = walker.plan
+    plan.warnings[:0] = found.warnings
     if not plan.tasks:
-        plan.warnings.append(
-            NoticeWarning(kind="structure", message="no plan table or numbered task list found")
-        )
+        plan.warnings.append(NoticeWarning(kind="structure", message=_nothing_found(found.tables)))
 
     # every document the notice cites, in the preamble or in a task
     meta.references = metadata.references([b.text for b in blocks], meta.doc_number)
-    defined = _defined_aliases(analysed, options.extra_registries)
+    defined = defined_aliases(analysed, options.extra_registries)
     notice_id = _notice_id(meta, source)
-    clauses, assignments_by_clause, units = _read_clauses(
-        plan, registry, defined, simple, options.extra_registries
-    )
+    reading = read_plan(plan, registry, defined, simple, options.extra_registries)
+    clauses, assignments_by_clause, units = reading.clauses, reading.by_clause, reading.units
     tasks = _tasks(plan, notice_id, meta, assignments_by_clause)
     notice = Notice(
         notice_id=notice_id,
@@ -112,10 +121,35 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
         tasks=tasks,
         clauses=clauses,
         units=units,
-        warnings=doc.warnings + page.warnings + plan.warnings,
+        warnings=[
+            *doc.warnings,
+            *page.warnings,
+            *plan.warnings,
+            *reading.warnings,
+            *_unassigned(tasks),
+        ],
     )
     # what the warehouse compares years on (plan kind, simplified forms), read here
     return with_compared_forms(notice)
+
+
+def _plan_end(blocks: list[Block], start: int) -> int:
+    """Where the plan ends: the first 抄送/公开方式/附件… line after a numbered line or a row."""
+    seen = False
+    for i in range(start, len(blocks)):
+        b = blocks[i]
+        if b.kind == "paragraph" and seen and _END_OF_PLAN.match(b.analysed):
+            return i
+        seen = seen or b.kind == "row" or number(b.analysed) is not None or is_pipe_row(b.analysed)
+    return len(blocks)
+
+
+def _nothing_found(tables: dict[int, Table]) -> str:
+    """Why no task was found, naming what was: for the "no plan found" refusal."""
+    shapes = [t.describe() for t in tables.values() if t.shape != "lines" and t.header]
+    if shapes:
+        return "no task found in " + "; ".join(shapes[:3])
+    return "no plan table or numbered task list found"
 
 
 def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | None]:
@@ -126,7 +160,9 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
     title = texts[title_at] if title_at is not None else ""
     printed = metadata.PRINTED.search(title)
     wanted = norm_title(printed[1]) if printed else None
-    first_row = next((i for i, b in enumerate(blocks) if b.kind == "row"), None)
+    first_row = next(
+        (i for i, b in enumerate(blocks) if b.kind == "row" or is_pipe_row(b.analysed)), None
+    )
     candidate = None
     for n, i in enumerate(paragraphs):
         if title_at is not None and n <= title_at and not (wanted is None and n == title_at):
@@ -134,8 +170,9 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
         if first_row is not None and i > first_row:
             break
         text = analysed[i].strip()
-        if (wanted and norm_title(text) == wanted) or (
+        if (wanted and _names_plan(norm_title(text), wanted)) or (
             wanted is None
+            and number(text) is None
             and metadata.is_plan_title(text)
             and _heading_follows(blocks, analysed, i)
             and not metadata.addressees_follow(analysed, i)
@@ -143,28 +180,38 @@ def _plan_start(blocks: list[Block], analysed: list[str]) -> tuple[int, str | No
             candidate = i
     if candidate is not None:
         return candidate + 1, blocks[candidate].text.strip()
+    # no title line: the plan starts at its table, or at the first top-level heading after
+    # the signature, or at a table header flattened one cell per paragraph (a page that
+    # opens with its table), whichever comes first
+    sign = max((i for i in paragraphs if metadata.is_sign_date(analysed[i])), default=-1)
+    after = max(sign, paragraphs[title_at] if title_at is not None else -1)
+    for n, i in enumerate(paragraphs):
+        if first_row is not None and i > first_row:
+            break
+        lab = number(analysed[i])
+        if i > after and ((lab and lab.level == 1) or _flat_header(texts[n : n + 8])):
+            return i, None
     if first_row is not None:
         return first_row, None
-    # no title line: the plan starts at the first top-level heading after the signature, or
-    # at a table header flattened one cell per paragraph (a page that opens with its table)
-    sign = max((i for i in paragraphs if metadata.is_sign_date(analysed[i])), default=-1)
-    for n, i in enumerate(paragraphs):
-        lab = number(analysed[i])
-        if i > sign and ((lab and lab.level == 1) or _flat_header(texts[n : n + 8])):
-            return i, None
     return len(blocks), None
+
+
+def _names_plan(line: str, wanted: str) -> bool:
+    """Whether a line is the plan's title printed in the notice's title: the same, or with the
+    issuing office before it (某市某局2022年…方案 for 2022年…方案)."""
+    return line == wanted or (line.endswith(wanted) and len(line) - len(wanted) <= 20)
 
 
 def _flat_header(texts: list[str]) -> bool:
     """Whether texts open with a header row flattened into paragraphs: two header cells at
     least (工作任务, 责任单位…), the lone | between scraped cells skipped."""
-    cells = [t for t in texts if t.strip() not in ("|", "｜")]
-    run = 0
-    for text in cells:
-        if not header_cells(text):
+    cells = 0
+    for text in (t for t in texts if t.strip() not in ("|", "｜")):
+        parts = header_cells(text)
+        if not parts:
             break
-        run += 1
-    return run >= 2
+        cells += len(parts)
+    return cells >= 2
 
 
 def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:
@@ -177,89 +224,12 @@ def _heading_follows(blocks: list[Block], analysed: list[str], i: int) -> bool:
     return False
 
 
-def _defined_aliases(lines: list[str], extra_registries: tuple[str, ...]) -> dict[str, str]:
-    """(以下简称区政数局) after a full name defines an abbreviation for the whole notice; the
-    full name is the unit the clause reader finds right before the bracket."""
-    out: dict[str, str] = {}
-    for line in lines:
-        for m in _DEFINED.finditer(line):
-            head = line[: m.start()]
-            ends = [
-                (a, b)
-                for a, b in find_units(head[-60:] + "，", extra_registries)
-                if b == len(head[-60:])
-            ]
-            if ends:
-                start = ends[-1][0]
-                out[m[1].strip()] = head[-60:][start:]
-    return out
-
-
 def _notice_id(meta: NoticeMeta, source: Source) -> str:
     """The same notice gets the same id whatever file it arrives in; a notice with no title
     falls back to its file's content hash."""
     title = meta.plan_title or meta.title
     basis = f"{meta.region}|{meta.year}|{norm_title(title)}" if title else source.sha256
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
-
-
-def _read_clauses(
-    plan: Plan,
-    registry: Registry,
-    defined: dict[str, str],
-    simple: object,
-    extra_registries: tuple[str, ...],
-) -> tuple[list[Clause], dict[int, list[Assignment]], list[Unit]]:
-    assert callable(simple)
-    pieces = [
-        (clause, piece)
-        for clause in plan.clauses
-        for piece in [*clause.pieces, *clause.inherited_pieces]
-    ]
-    analysed = [simple(p.text) for _, p in pieces]
-    readings = read_clauses(analysed, extra_registries)
-    found: list[tuple[RawClause, Piece, str, str, str | None, str]] = []
-    for (clause, piece), reading, text in zip(pieces, readings, analysed, strict=True):
-        has_lead = any(p.role == "lead" for p in [*clause.pieces, *clause.inherited_pieces])
-        for unit in reading.units:
-            name, plate = registry.split_plate(unit.raw)
-            role = piece.role or unit.role
-            if piece.role == "responsible" and has_lead:
-                role = "co"  # a 责任单位 column or line beside a 牵头单位 one assists the lead
-            # the name as printed (traditional script stays traditional)
-            raw = piece.text[unit.start : unit.end] if len(text) == len(piece.text) else unit.raw
-            found.append((clause, piece, raw, name, plate, role))
-    expanded = expand_abbreviations([f[3] for f in found], registry)
-    aliases = {**expanded, **defined}
-    by_clause: dict[int, list[Assignment]] = {}
-    units: dict[str, Unit] = {}
-    for clause, piece, raw, name, plate, role in found:
-        org = registry.canonical(name, aliases)
-        inherited = piece in clause.inherited_pieces
-        lst = by_clause.setdefault(clause.clause_id, [])
-        if not any(a.org == org and a.role == role for a in lst):
-            lst.append(Assignment(org=org, org_raw=raw, role=role, inherited=inherited))  # type: ignore[arg-type]
-        unit = units.setdefault(org, Unit(name=org, collective=registry.is_collective(org)))
-        # the names printed here, and those the registry (built-in and the user's) knows
-        for alias in (raw, name, plate, *registry.entries.get(org, [])):
-            if alias and alias != org and alias not in unit.aliases:
-                unit.aliases.append(alias)
-    reading_by_clause: dict[int, list[str]] = {}
-    for (clause, _), reading in zip(pieces, readings, strict=True):
-        reading_by_clause.setdefault(clause.clause_id, []).append(reading.requirements)
-    clauses = [
-        Clause(
-            clause_id=c.clause_id,
-            text=" | ".join(
-                p.text for p in sorted([*c.pieces, *c.inherited_pieces], key=lambda p: p.col)
-            ),
-            requirements=" ".join(r for r in reading_by_clause.get(c.clause_id, []) if r),
-            assignments=by_clause.get(c.clause_id, []),
-            provenance=c.pieces[0].provenance,
-        )
-        for c in plan.clauses
-    ]
-    return clauses, by_clause, sorted(units.values(), key=lambda u: u.name)
 
 
 def _tasks(
@@ -313,3 +283,21 @@ def _tasks(
             )
         )
     return out
+
+
+def _unassigned(tasks: list[Task]) -> list[NoticeWarning]:
+    """A task left without units in a plan where most tasks have them: its clause was not
+    found or not read (issue 11, "Never silently wrong")."""
+    with_units = sum(1 for t in tasks if t.assignments)
+    if with_units * 2 <= len(tasks):
+        return []
+    return [
+        NoticeWarning(
+            kind="task_unassigned",
+            message="a task with no responsible unit in a plan whose other tasks have them",
+            task_key=t.key,
+            provenance=t.provenance,
+        )
+        for t in tasks
+        if not t.assignments
+    ]

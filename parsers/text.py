@@ -1,21 +1,19 @@
-"""Plain-text notices: scraped pages where each table cell became a paragraph, or where a
-table survived as pipe-separated rows (| cell | cell |)."""
+"""Plain-text notices: scraped pages, a line a paragraph.
+
+Tables survive in such pages as pipe-separated rows (| cell | cell |), as a cell a line with
+`|` lines between them, or a cell a paragraph; the table stage (parsers/tables.py) rebuilds
+them, whatever reader the paragraphs came from.
+"""
 
 from __future__ import annotations
 
-import regex
-
-from parsers.blocks import Block, Cell, Document
+from parsers.blocks import Block, Document
 from parsers.decode import read
+from parsers.flattened import is_pipe_row
 from parsers.furniture import is_furniture
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.readers import Relabel
 from schemas import Provenance
-
-# | cell | cell |, or a row written without its first bar (cell | cell |): then two bars at
-# least, so a line with one trailing bar is not a table.
-_PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].*))[|｜]\s*$")
-_RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
 
 
 def parse(
@@ -33,27 +31,9 @@ def parse(
 
 def parse_text(text: str) -> Document:
     blocks: list[Block] = []
-    table = -1
-    in_table = False
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip().replace("\u3000", " ").strip()
-        prov = Provenance(line_start=lineno, line_end=lineno)
-        if not line:
+        if not line or (is_furniture(line) and not is_pipe_row(line)):
             continue
-        row = _PIPE_ROW.match(line)
-        if row:
-            if _RULE_ROW.match(line):
-                continue
-            if not in_table:
-                table += 1
-                in_table = True
-            cells = [
-                Cell(c.strip(), col=i) for i, c in enumerate(regex.split(r"[|｜]", row["cells"]))
-            ]
-            blocks.append(Block("row", " | ".join(c.text for c in cells), prov, cells, table))
-            continue
-        in_table = False
-        if is_furniture(line):
-            continue
-        blocks.append(Block("paragraph", line, prov))
+        blocks.append(Block("paragraph", line, Provenance(line_start=lineno, line_end=lineno)))
     return Document("text", blocks)

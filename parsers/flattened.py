@@ -1,0 +1,230 @@
+"""Flattened tables in a paragraph stream: the shapes a scraped page leaves of a plan table.
+
+* pipe rows, one row a line: `| 1 | 任务 | 区财政局 |`, with or without the outer bars;
+* bar runs, every cell and every `|` on its own line (two bars in a row end a row);
+* labelled line groups: a task line followed by 牵头单位：/配合单位：/责任单位：/完成时限：/
+  分管…领导： lines, or by a responsibility sentence of its own (区财政局负责。).
+
+Each finder returns raw rows — the cells' printed and analysed texts, in order — and where the
+shape ends; the table stage (parsers/tables.py) gives them columns. A cell per paragraph under
+a flattened header is rebuilt there too, with parsers/rows.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from parsers.blocks import Block
+from parsers.cells import Classifier, Content, column_role
+from parsers.lexicon import Marker
+from schemas import Provenance
+
+# | cell | cell |, or a row written without its first bar (cell | cell |): two bars at least,
+# so a line with one trailing bar is not a table.
+_PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].*))[|｜]\s*$")
+_RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
+_BAR = regex.compile(r"^\s*[|｜]\s*$")
+_ONE_CELL = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)[|｜]\s*$")  # 一、… | : a row of one cell
+_SPLIT = regex.compile(r"[|｜]")
+MAX_CELL_LINES = 8  # a cell of a bar run printed over more lines than this is no cell
+_SPACE_COLON = regex.compile(r"[\s:：]")
+
+
+@dataclass
+class RawCell:
+    text: str  # as printed; several paragraphs are joined with "\n"
+    analysed: str
+
+
+@dataclass
+class RawRow:
+    cells: list[RawCell]
+    provenance: Provenance
+    roles: list[str | None] = field(default_factory=list)  # line groups: each cell's role
+
+
+def is_rule(analysed: str) -> bool:
+    """A lone | or a ---- line left between the cells of a scraped table."""
+    return _RULE_ROW.fullmatch(analysed.strip()) is not None
+
+
+def is_pipe_row(analysed: str) -> bool:
+    return _PIPE_ROW.match(analysed) is not None and not is_rule(analysed)
+
+
+def _pipe_cells(text: str) -> list[str]:
+    m = _PIPE_ROW.match(text) or _ONE_CELL.match(text)
+    return [c.strip() for c in _SPLIT.split(m["cells"])] if m else [text.strip()]
+
+
+def pipe_rows(blocks: Sequence[Block], start: int) -> tuple[list[RawRow], int]:
+    """The pipe rows from blocks[start] on (markdown rules skipped), and where they end."""
+    rows: list[RawRow] = []
+    i = start
+    while i < len(blocks) and blocks[i].kind == "paragraph":
+        b = blocks[i]
+        if _PIPE_ROW.match(b.analysed) is None and not (
+            rows and (_ONE_CELL.match(b.analysed) or is_rule(b.analysed))
+        ):
+            break
+        i += 1
+        if is_rule(b.analysed):  # |---|---| , or a lone | between rows
+            continue
+        printed, analysed = _pipe_cells(b.text), _pipe_cells(b.analysed)
+        if len(printed) != len(analysed):
+            printed = analysed
+        cells = [RawCell(p, a) for p, a in zip(printed, analysed, strict=True)]
+        rows.append(RawRow(cells, b.provenance))
+    return rows, i
+
+
+def unbarred(blocks: Sequence[Block]) -> list[Block]:
+    """Blocks with the trailing | taken off runs of three or more lines that are each one
+    cell and a bar (工作任务 | / 具体要求 | / …): a table flattened a cell a line whose bars
+    only end cells. Lines inside a pipe table are left as they are."""
+    out = list(blocks)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].kind == "paragraph" and _lone_cell(out[j].analysed):
+            j += 1
+        if j - i >= 3 and not (i and is_pipe_row(out[i - 1].analysed)):
+            for k in range(i, j):
+                b = out[k]
+                out[k] = Block(
+                    "paragraph",
+                    _ONE_CELL.sub(r"\g<cells>", b.text).strip(),
+                    b.provenance,
+                    analysed=_ONE_CELL.sub(r"\g<cells>", b.analysed).strip(),
+                )
+        i = max(j, i + 1)
+    return out
+
+
+def _lone_cell(analysed: str) -> bool:
+    return _PIPE_ROW.match(analysed) is None and _ONE_CELL.match(analysed) is not None
+
+
+def is_bar(analysed: str) -> bool:
+    return _BAR.match(analysed) is not None
+
+
+def bar_rows(blocks: Sequence[Block], start: int) -> tuple[list[RawRow], int]:
+    """Rows of a table printed a cell a line with a | line between cells, from blocks[start]
+    (a bar line) on; two bars in a row end a row. Returns ([], start) when no row closes."""
+    rows: list[RawRow] = []
+    cells: list[RawCell] = []
+    lines: list[Block] = []
+    row_start: Provenance | None = None
+    end = start  # just after the last bar that closed a cell
+    i = start
+    previous_bar = False
+    while i < len(blocks) and blocks[i].kind == "paragraph":
+        b = blocks[i]
+        if is_bar(b.analysed):
+            if lines:
+                cells.append(_joined(lines))
+                lines = []
+            elif previous_bar and cells:  # || : the row is complete
+                rows.append(RawRow(cells, _span(row_start or b.provenance, b.provenance)))
+                cells, row_start = [], None
+            previous_bar = True
+            end = i + 1
+        else:
+            if len(lines) >= MAX_CELL_LINES:
+                break
+            if row_start is None:
+                row_start = b.provenance
+            lines.append(b)
+            previous_bar = False
+        i += 1
+    if cells:
+        last = blocks[end - 1].provenance
+        rows.append(RawRow(cells, _span(row_start or last, last)))
+    return (rows, end) if rows else ([], start)
+
+
+def line_group(
+    blocks: Sequence[Block], start: int, classifier: Classifier
+) -> tuple[RawRow | None, int]:
+    """A task line (numbered or not) and the responsibility lines under it — labelled lines
+    (牵头单位：… 完成时限：… 分管领导：…) or a sentence that reads as a clause — as one row whose
+    cells carry their roles (GOLD-GUIDE, "Labelled lines belong to the line above"). Returns
+    (None, start) when blocks[start] does not open such a group."""
+    first = blocks[start]
+    if first.kind != "paragraph" or not _task_line(classifier.content(first.analysed)):
+        return None, start
+    task = [first]
+    i = start + 1
+    # the task's own further lines (its text over several paragraphs, its （1） items); a
+    # heading's next line is a task of its own
+    while (
+        classifier.content(first.analysed) is not Content.HEADING
+        and i < len(blocks)
+        and blocks[i].kind == "paragraph"
+    ):
+        kind = classifier.content(blocks[i].analysed)
+        if kind not in (Content.TEXT, Content.TITLE, Content.SUBITEM) or is_rule(
+            blocks[i].analysed
+        ):
+            break
+        task.append(blocks[i])
+        i += 1
+    roles: list[str | None] = ["task"]
+    cells = [_joined(task)]
+    clause_lines: list[Block] = []
+    while i < len(blocks) and blocks[i].kind == "paragraph":
+        b = blocks[i]
+        kind = classifier.content(b.analysed)
+        label = classifier.lexicon.label_at(b.analysed, 0)
+        if label is not None:
+            if clause_lines:
+                cells.append(_joined(clause_lines))
+                roles.append("clause")
+                clause_lines = []
+            cells.append(RawCell(b.text, b.analysed))
+            roles.append(_label_role(b.analysed, label))
+        elif kind in (Content.CLAUSE, Content.UNITS) and len(roles) == 1:
+            clause_lines.append(b)  # an unlabelled clause: only right under the task
+        elif kind is Content.UNITS and roles[-1] in ("lead", "co", "clause") and not clause_lines:
+            # a labelled unit list going on on the next line (市直各部门 / 各乡镇（街道）)
+            last = cells[-1]
+            cells[-1] = RawCell(last.text + "\n" + b.text, last.analysed + "\n" + b.analysed)
+        else:
+            break
+        i += 1
+    if clause_lines:
+        cells.append(_joined(clause_lines))
+        roles.append("clause")
+    if len(cells) == 1:
+        return None, start
+    return RawRow(cells, _span(first.provenance, blocks[i - 1].provenance), roles), i
+
+
+def _task_line(kind: Content) -> bool:
+    return kind in (Content.HEADING, Content.TASK, Content.SUBITEM, Content.TEXT, Content.TITLE)
+
+
+def _label_role(analysed: str, label: Marker) -> str | None:
+    """The column a labelled line stands for: its role word, or for 完成时限：/分管领导：
+    (label_none) what the label word names."""
+    kind = label.kind.removeprefix("label_")
+    if kind == "responsible":
+        return "clause"
+    if kind in ("lead", "co"):
+        return kind
+    return column_role(_SPACE_COLON.sub("", analysed[: label.end])) or "note"
+
+
+def _joined(blocks: Sequence[Block]) -> RawCell:
+    return RawCell("\n".join(b.text for b in blocks), "\n".join(b.analysed for b in blocks))
+
+
+def _span(first: Provenance, last: Provenance) -> Provenance:
+    """The provenance of a row built from several paragraphs: from the first to the last."""
+    return first.model_copy(
+        update={"line_end": last.line_end if last.line_end is not None else first.line_end}
+    )

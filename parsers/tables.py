@@ -1,0 +1,464 @@
+"""The table stage: every table shape becomes rows whose cells know their column, before the
+plan is walked.
+
+Readers hand over paragraphs and, where the format has tables (HTML, Word, PDF), rows with
+their merges marked. Scraped pages flatten tables into paragraphs; this stage rebuilds them
+(parsers/flattened.py finds the shapes, parsers/rows.py places the cells) and gives every
+cell of every row a column role (parsers/cells.py): from the header's words, and from the
+cells' content where the header is missing or a row lost cells. A cell a text table left
+empty is the merged cell above it (GOLD-GUIDE, "Responsibility": each column inherits on its
+own, never across a top-level section) and is marked as carried (`origin=False`), as the
+readers mark real merges. The walker (parsers/walker.py) then reads paragraphs and rows only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from parsers import flattened
+from parsers.blocks import Block, Cell
+from parsers.cells import Classifier, Content, header_cells, header_roles, is_header_row
+from parsers.flattened import RawCell, RawRow
+from parsers.ladder import number
+from parsers.rows import align, segment, widen
+from schemas import NoticeWarning, Provenance
+
+# Columns whose empty cell in a text table is the merged cell above it.
+_CARRIED = ("section", "task", "lead", "co", "clause", "deadline")
+
+
+@dataclass
+class Table:
+    """What the stage found out about one table (for the walker and for messages)."""
+
+    index: int
+    shape: str  # grid (a reader's table), pipes, bars, cells (one per paragraph), lines
+    header: list[str] = field(default_factory=list)
+    roles: list[str | None] = field(default_factory=list)
+    rows: int = 0
+    numbered: bool = False  # some row prints a task number (or a 序号)
+
+    def describe(self) -> str:
+        """One line for messages: the shape and the header's columns."""
+        shapes = {
+            "grid": "a table",
+            "pipes": "a |-separated table",
+            "bars": "a table printed a cell a line",
+            "cells": "a table flattened a cell a paragraph",
+            "lines": "task lines with responsibility lines",
+        }
+        columns = f" with columns {'|'.join(self.header)}" if self.header else ""
+        numbers = "" if self.numbered else " and no task numbers"
+        return f"{shapes[self.shape]}{columns} ({self.rows} rows{numbers})"
+
+
+@dataclass
+class Tables:
+    """The rebuilt block stream, and what was found."""
+
+    blocks: list[Block]
+    tables: dict[int, Table]
+    warnings: list[NoticeWarning]
+
+
+def rebuild(blocks: Sequence[Block], classifier: Classifier) -> Tables:
+    """Every table shape of a plan's blocks as rows with roles. `blocks` carry their
+    analysis copies (Block.analysed, Cell.analysed); the result shares their paragraphs."""
+    stage = _Stage(classifier)
+    stage.run(flattened.unbarred(blocks))
+    return Tables(stage.out, stage.tables, stage.warnings)
+
+
+class _Stage:
+    def __init__(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self.out: list[Block] = []
+        self.tables: dict[int, Table] = {}
+        self.warnings: list[NoticeWarning] = []
+        self.last_header: Table | None = None  # a table's header holds for its continuation
+        self.lines_table: Table | None = None
+
+    def run(self, blocks: Sequence[Block]) -> None:
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            if b.kind == "row":
+                j = i
+                while j < len(blocks) and blocks[j].kind == "row" and blocks[j].table == b.table:
+                    j += 1
+                self._grid(blocks[i:j])
+            elif flattened.is_pipe_row(b.analysed):
+                rows, j = flattened.pipe_rows(blocks, i)
+                self._text_table(rows, "pipes")
+            elif (found := _bar_table(blocks, i))[0]:
+                rows, j = found
+                self._text_table(rows, "bars")
+            elif (header_end := self._header_run(blocks, i)) > i:
+                j = self._cells_table(blocks, i, header_end)
+            else:
+                row, j = flattened.line_group(blocks, i, self.classifier)
+                if row is not None:
+                    self._line_row(row)
+                else:
+                    if not flattened.is_rule(b.analysed):
+                        self.out.append(b)
+                    j = i + 1
+            i = j
+
+    # headers ------------------------------------------------------------------------------
+    def _new_table(self, shape: str, header: list[str], roles: list[str | None]) -> Table:
+        table = Table(len(self.tables), shape, header, roles)
+        self.tables[table.index] = table
+        if header:
+            self.last_header = table
+        return table
+
+    def _header_run(self, blocks: Sequence[Block], i: int) -> int:
+        """The end of a run of paragraphs that are a header flattened a cell a paragraph
+        (工作任务 / 责任单位和工作要求 …, two cells at least), or i when there is none."""
+        cells = 0
+        j = i
+        while j < len(blocks) and blocks[j].kind == "paragraph":
+            if flattened.is_rule(blocks[j].analysed):
+                j += 1
+                continue
+            parts = header_cells(blocks[j].analysed)
+            if not parts:
+                break
+            cells += len(parts)
+            j += 1
+        return j if cells >= 2 else i
+
+    def _roles_from(self, header_rows: list[list[str]], width: int) -> list[str | None]:
+        """Column roles from one or more header rows (a later row names the columns a merged
+        header cell above it spans: 责任单位 over 牵头单位 | 配合单位)."""
+        roles: list[str | None] = [None] * width
+        for texts in header_rows:
+            for c, role in enumerate(header_roles(texts[:width])):
+                if role:
+                    roles[c] = role
+        return roles
+
+    # a reader's table ---------------------------------------------------------------------
+    def _grid(self, rows: Sequence[Block]) -> None:
+        width = max((c.col + c.span for r in rows for c in r.cells), default=0)
+        headers: list[list[str]] = []
+        for r in rows:
+            texts = [""] * width
+            for c in r.cells:
+                texts[c.col] = c.analysed
+            if not is_header_row(texts) or len(headers) == 2:
+                break
+            headers.append(texts)
+        if headers:
+            table = self._new_table(
+                "grid", [t for t in headers[-1] if t.strip()], self._roles_from(headers, width)
+            )
+        elif self.last_header is not None and len(self.last_header.roles) == width:
+            table = self._new_table("grid", [], list(self.last_header.roles))
+        else:
+            table = self._new_table("grid", [], _guess_roles(rows, width, self.classifier))
+        body = list(rows[len(headers) :])
+        _topics(table, [[(c.col, c.analysed, c.origin) for c in r.cells] for r in body], self)
+        for r in body:
+            for c in r.cells:
+                c.role = table.roles[c.col] if c.col < len(table.roles) else None
+            r.table = table.index
+            self.out.append(r)
+        self._finish(table, body)
+
+    # a text table: pipes or bars ----------------------------------------------------------
+    def _text_table(self, rows: list[RawRow], shape: str) -> None:
+        headers = []
+        while rows and is_header_row([c.analysed for c in rows[0].cells]):
+            headers.append(_trimmed([c.analysed for c in rows[0].cells]))
+            rows = rows[1:]
+        width = max((len(h) for h in headers), default=0)
+        cells = [_trimmed_cells(r.cells) for r in rows]
+        if headers:
+            table = self._new_table(shape, headers[-1], self._roles_from(headers, width))
+        elif self.last_header is not None:
+            table = self._new_table(shape, [], list(self.last_header.roles))
+        else:
+            width = max(len(c) for c in cells)
+            grid = [
+                Block("row", "", r.provenance, _cells(c)) for r, c in zip(rows, cells, strict=True)
+            ]
+            table = self._new_table(shape, [], _guess_roles(grid, width, self.classifier))
+        kinds = [[self.classifier.content(c.analysed) for c in row] for row in cells]
+        for row_kinds in kinds:  # a row wider than the header: columns the header left out
+            if len(row_kinds) > len(table.roles) and (wider := widen(row_kinds, table.roles)):
+                table.roles, places = wider
+                for place in places:
+                    if table.header:
+                        table.header.insert(place, "")
+        # rows as wide as the table say which column holds what; the short ones follow them
+        complete = [
+            [(c, cell.analysed, True) for c, cell in enumerate(row)]
+            for row in cells
+            if len(row) == len(table.roles)
+        ]
+        _topics(table, complete or [[(0, c.analysed, True) for c in row] for row in cells], self)
+        prefer = {"detail": -1.0} if {"task", "detail"} <= set(table.roles) else {}
+        placed = [
+            self._place(row, row_cells, row_kinds, table, prefer)
+            for row, row_cells, row_kinds in zip(rows, cells, kinds, strict=True)
+        ]
+        carry = _Carry(table.roles)
+        blocks = []
+        for row, placed_cells in zip(rows, placed, strict=True):
+            block = Block("row", " | ".join(c.text for _, c in placed_cells), row.provenance)
+            block.analysed = " | ".join(c.analysed for _, c in placed_cells)
+            block.cells = carry.fill(placed_cells, table.roles)
+            block.table = table.index
+            blocks.append(block)
+        self.out.extend(blocks)
+        self._finish(table, blocks)
+
+    def _place(
+        self,
+        row: RawRow,
+        cells: list[RawCell],
+        kinds: list[Content],
+        table: Table,
+        prefer: dict[str, float],
+    ) -> list[tuple[int, RawCell]]:
+        """The columns of a text row's cells: all of them when the row is complete; else the
+        alignment that fits best (a missing cell is most likely a merged one on the left)."""
+        lone = [c for c in cells if c.analysed.strip()]
+        if len(lone) <= 1:  # a heading row, or one line across the table
+            return [(0, lone[0])] if lone else []
+        width = len(table.roles)
+        found = align(kinds, table.roles, prefer)
+        if found is None:  # more cells than columns: keep the right ones where they are
+            extra = len(cells) - width
+            self.warnings.append(
+                NoticeWarning(
+                    kind="row_misfit",
+                    message=f"a row of {len(cells)} cells under a header of {width} columns; "
+                    f"its first {extra + 1} cells were read as one",
+                    provenance=row.provenance,
+                )
+            )
+            head = RawCell(
+                "\n".join(c.text for c in cells[: extra + 1]),
+                "\n".join(c.analysed for c in cells[: extra + 1]),
+            )
+            return [(0, head), *((k + 1, c) for k, c in enumerate(cells[extra + 1 :]))]
+        return list(zip(found[0], cells, strict=True))
+
+    # a table flattened a cell a paragraph ---------------------------------------------------
+    def _cells_table(self, blocks: Sequence[Block], start: int, header_end: int) -> int:
+        header = [
+            p
+            for b in blocks[start:header_end]
+            if not flattened.is_rule(b.analysed)
+            for p in header_cells(b.analysed)
+        ]
+        table = self._new_table("cells", header, header_roles(header))
+        end = header_end
+        while end < len(blocks) and blocks[end].kind == "paragraph":
+            a = blocks[end].analysed
+            if flattened.is_pipe_row(a) or _bar_table(blocks, end)[0]:
+                break
+            end += 1
+        body = [b for b in blocks[header_end:end] if not flattened.is_rule(b.analysed)]
+        contents = [self.classifier.content(b.analysed) for b in body]
+        table.roles, placed = segment(contents, table.roles)
+        if len(table.roles) > len(table.header):  # a 序号 column the header did not name
+            table.header.insert(table.roles.index("number"), "")
+        grouped: dict[int, list[tuple[int, Block]]] = {}
+        for p in placed:
+            grouped.setdefault(p.row, []).append((p.column, body[p.index]))
+        raw_rows = [_merge_row(members) for _, members in sorted(grouped.items())]
+        _topics(table, [[(c, cell.analysed, True) for c, cell in r[0]] for r in raw_rows], self)
+        rows = []
+        for cells, prov, lone in raw_rows:
+            if lone is not None:  # a heading (or a lone line) on its own
+                self.out.append(lone)
+                continue
+            block = Block("row", " | ".join(c.text for _, c in cells), prov)
+            block.analysed = " | ".join(c.analysed for _, c in cells)
+            block.cells = [
+                Cell(c.text, col=col, analysed=c.analysed, role=table.roles[col])
+                for col, c in cells
+            ]
+            block.table = table.index
+            rows.append(block)
+            self.out.append(block)
+        self._finish(table, rows)
+        return end
+
+    # a task line and its responsibility lines -----------------------------------------------
+    def _line_row(self, row: RawRow) -> None:
+        if self.lines_table is None:
+            self.lines_table = self._new_table("lines", [], [])
+        table = self.lines_table
+        block = Block("row", " | ".join(c.text for c in row.cells), row.provenance)
+        block.analysed = " | ".join(c.analysed for c in row.cells)
+        block.cells = [
+            Cell(c.text, col=k, analysed=c.analysed, role=role)
+            for k, (c, role) in enumerate(zip(row.cells, row.roles, strict=True))
+        ]
+        block.table = table.index
+        self.out.append(block)
+        table.rows += 1
+        table.numbered |= number(row.cells[0].analysed.strip()) is not None
+
+    def _finish(self, table: Table, rows: Sequence[Block]) -> None:
+        table.rows += len(rows)
+        table.numbered |= any(_numbered(r) for r in rows)
+
+
+def _bar_table(blocks: Sequence[Block], i: int) -> tuple[list[RawRow], int]:
+    """A table printed a cell a line whose rows are told apart by double bars (two rows at
+    least); bars with no row breaks only separate cells (read as a cell per paragraph)."""
+    if not flattened.is_bar(blocks[i].analysed):
+        return [], i
+    rows, end = flattened.bar_rows(blocks, i)
+    return (rows, end) if len(rows) >= 2 else ([], i)
+
+
+def _numbered(row: Block) -> bool:
+    """Does a row print a task number (in a 序号 cell, or at the start of its task)?"""
+    for c in row.cells:
+        if not c.origin:
+            continue
+        if c.role == "number" and c.analysed.strip():
+            return True
+        if c.role in ("task", "detail"):
+            label = number(c.analysed.strip())
+            if label is not None and label.level >= 3:
+                return True
+    return False
+
+
+def _merge_row(
+    members: list[tuple[int, Block]],
+) -> tuple[list[tuple[int, RawCell]], Provenance, Block | None]:
+    """A segmented row's paragraphs joined per column; a row that is one heading alone comes
+    back as that paragraph."""
+    if len(members) == 1 and number(members[0][1].analysed.strip()) is not None:
+        label = number(members[0][1].analysed.strip())
+        if label is not None and label.level in (1, 2):
+            return [], members[0][1].provenance, members[0][1]
+    by_col: dict[int, list[Block]] = {}
+    for col, b in members:
+        by_col.setdefault(col, []).append(b)
+    cells = [
+        (col, RawCell("\n".join(b.text for b in bs), "\n".join(b.analysed for b in bs)))
+        for col, bs in sorted(by_col.items())
+    ]
+    first, last = members[0][1].provenance, members[-1][1].provenance
+    prov = first.model_copy(update={"line_end": last.line_end})
+    return cells, prov, None
+
+
+class _Carry:
+    """A text table lost its merged cells: an empty cell shows the text of the cell above it
+    (marked carried), column by column, until the top-level section changes."""
+
+    def __init__(self, roles: list[str | None]) -> None:
+        self.above: dict[int, RawCell] = {}
+        self.top: str | None = None
+
+    def fill(self, cells: list[tuple[int, RawCell]], roles: list[str | None]) -> list[Cell]:
+        filled_cells = [(col, c) for col, c in cells if c.analysed.strip()]
+        top = self._top_of(filled_cells, roles)
+        if top is not None and top != self.top:
+            self.top = top
+            self.above = {
+                c: v for c, v in self.above.items() if c < len(roles) and roles[c] == "section"
+            }
+        if len(filled_cells) <= 1:  # a heading row, or one line across the table
+            return [Cell(c.text, col=col, analysed=c.analysed, role=None) for col, c in cells]
+        out: dict[int, Cell] = {}
+        for col, c in cells:
+            role = roles[col] if col < len(roles) else None
+            if c.analysed.strip():
+                out[col] = Cell(c.text, col=col, analysed=c.analysed, role=role)
+                if role in _CARRIED:
+                    self.above[col] = c
+        for col, role in enumerate(roles):
+            if col in out or role not in _CARRIED or col not in self.above:
+                continue
+            up = self.above[col]
+            out[col] = Cell(up.text, origin=False, col=col, analysed=up.analysed, role=role)
+        return [out[c] for c in sorted(out)]
+
+    @staticmethod
+    def _top_of(cells: list[tuple[int, RawCell]], roles: list[str | None]) -> str | None:
+        """The top-level section a row opens: a 一、 heading row, or a new section cell."""
+        for col, c in cells:
+            label = number(c.analysed.strip())
+            role = roles[col] if col < len(roles) else None
+            if label is not None and label.level == 1:
+                return c.analysed.strip()
+            if role == "section" and label is None and len(cells) > 1:
+                return c.analysed.strip()
+        return None
+
+
+def _topics(table: Table, rows: list[list[tuple[int, str, bool]]], stage: _Stage) -> None:
+    """A task column that holds topics, with the work in a 具体内容/具体措施 column beside it
+    (推进政策公开 | 及时公开惠农补贴发放信息。), is a section column, and that column the
+    task column: no task-column cell prints a task number, and each is a heading (一、…,
+    （一）…) or — when no other column holds sections — a short title."""
+    roles = table.roles
+    if "task" not in roles or "detail" not in roles:
+        return
+    task_col, detail_col = roles.index("task"), roles.index("detail")
+    tops = [a.strip() for r in rows for col, a, origin in r if col == task_col and origin]
+    details = [a for r in rows for col, a, _ in r if col == detail_col and a.strip()]
+    if not tops or len(details) < len(tops):
+        return
+    kinds = {stage.classifier.content(t) for t in tops if t}
+    allowed = {Content.HEADING} if "section" in roles else {Content.HEADING, Content.TITLE}
+    if kinds and kinds <= allowed:
+        roles[task_col], roles[detail_col] = "section", "task"
+
+
+def _guess_roles(rows: Sequence[Block], width: int, classifier: Classifier) -> list[str | None]:
+    """Roles for a table without a header, from what its columns hold: numbers, unit lists
+    or clauses, deadlines; the first column of text is the task, the others detail."""
+    roles: list[str | None] = [None] * width
+    for col in range(width):
+        kinds = [
+            classifier.content(c.analysed)
+            for r in rows
+            for c in r.cells
+            if c.col == col and c.analysed.strip()
+        ]
+        if not kinds:
+            continue
+        share = {k: kinds.count(k) / len(kinds) for k in set(kinds)}
+        if share.get(Content.NUMBER, 0) >= 0.5:
+            roles[col] = "number"
+        elif share.get(Content.UNITS, 0) + share.get(Content.CLAUSE, 0) >= 0.5:
+            roles[col] = "clause"
+        elif share.get(Content.DEADLINE, 0) >= 0.5:
+            roles[col] = "deadline"
+        else:
+            roles[col] = "detail" if "task" in roles else "task"
+    if "clause" not in roles and width >= 2 and any(roles):
+        roles[width - 1] = "clause"  # the last column holds who does it
+    return roles
+
+
+def _trimmed(texts: list[str]) -> list[str]:
+    """A header row without its empty last cells (工作任务 | … | 时限要求 | ||)."""
+    while len(texts) > 1 and not texts[-1].strip():
+        texts = texts[:-1]
+    return texts
+
+
+def _trimmed_cells(cells: list[RawCell]) -> list[RawCell]:
+    """A row without its empty last cells: | a | b | | says nothing of b's column."""
+    while len(cells) > 1 and not cells[-1].analysed.strip():
+        cells = cells[:-1]
+    return cells
+
+
+def _cells(raw: list[RawCell]) -> list[Cell]:
+    return [Cell(c.text, col=k, analysed=c.analysed) for k, c in enumerate(raw)]
