@@ -28,6 +28,11 @@ _PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].
 _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
 _BAR = regex.compile(r"^\s*[|｜]\s*$")
 _ONE_CELL = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)[|｜]\s*$")  # 一、… | : a row of one cell
+# one cell and its bars, in a table printed a cell a line: 工作任务 |, or … | || at a row's end
+_CELL_BARS = regex.compile(
+    r"^\s*[|｜]?(?P<cells>[^|｜]*[^|｜\s][^|｜]*?)\s*(?P<bars>(?:[|｜]\s*)+)$"
+)
+ROW_END = "||"  # put after the last cell of a row when the page marks it
 _SPLIT = regex.compile(r"[|｜]")
 MAX_CELL_LINES = 8  # a cell of a bar run printed over more lines than this is no cell
 _SPACE_COLON = regex.compile(r"[\s:：]")
@@ -82,30 +87,34 @@ def pipe_rows(blocks: Sequence[Block], start: int) -> tuple[list[RawRow], int]:
 
 
 def unbarred(blocks: Sequence[Block]) -> list[Block]:
-    """Blocks with the trailing | taken off runs of three or more lines that are each one
-    cell and a bar (工作任务 | / 具体要求 | / …): a table flattened a cell a line whose bars
-    only end cells. Lines inside a pipe table are left as they are."""
-    out = list(blocks)
+    """Blocks with the bars taken off runs of three or more lines that are each one cell and
+    bars (工作任务 | / 具体要求 | / …): a table flattened a cell a line whose bars only end
+    cells. A line ending in two bars or more (… | ||) ends its row: a `||` line is put after
+    it for the table stage. Lines inside a pipe table are left as they are."""
+    out: list[Block] = []
     i = 0
-    while i < len(out):
+    while i < len(blocks):
         j = i
-        while j < len(out) and out[j].kind == "paragraph" and _lone_cell(out[j].analysed):
+        while (
+            j < len(blocks)
+            and blocks[j].kind == "paragraph"
+            and _CELL_BARS.match(blocks[j].analysed)
+        ):
             j += 1
-        if j - i >= 3 and not (i and is_pipe_row(out[i - 1].analysed)):
-            for k in range(i, j):
-                b = out[k]
-                out[k] = Block(
-                    "paragraph",
-                    _ONE_CELL.sub(r"\g<cells>", b.text).strip(),
-                    b.provenance,
-                    analysed=_ONE_CELL.sub(r"\g<cells>", b.analysed).strip(),
-                )
-        i = max(j, i + 1)
+        if j - i < 3 or (out and is_pipe_row(out[-1].analysed)):
+            out.append(blocks[i])
+            i += 1
+            continue
+        for b in blocks[i:j]:
+            m = _CELL_BARS.match(b.analysed)
+            assert m is not None
+            printed = _CELL_BARS.match(b.text)
+            text = printed["cells"].strip() if printed else m["cells"].strip()
+            out.append(Block("paragraph", text, b.provenance, analysed=m["cells"].strip()))
+            if m["bars"].count("|") + m["bars"].count("｜") >= 2:
+                out.append(Block("paragraph", ROW_END, b.provenance, analysed=ROW_END))
+        i = j
     return out
-
-
-def _lone_cell(analysed: str) -> bool:
-    return _PIPE_ROW.match(analysed) is None and _ONE_CELL.match(analysed) is not None
 
 
 def is_bar(analysed: str) -> bool:

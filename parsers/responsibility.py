@@ -207,14 +207,19 @@ class _State:
                 self._flush("co" if self.anchor and bare else "responsible", span)
             elif kind == "object":
                 obj_mode = True
+        # a list of names (with 等部门 after them) may take its role from the next subclause
         only_names = (
-            all(s.label_ == "UNIT" for s in spans)
+            all(s.label_ in ("UNIT", "tail") for s in spans)
             and not carried
             and (not spans or _STOP.match(text[spans[-1].end_char : end]) is not None)
         )
-        if not only_names:  # a list of names alone may take its role from the next subclause
+        if not only_names:
             # names followed by work of their own (各镇街要按要求…) are responsible for it
-            bare = not self.pending or _STOP.match(text[self.pending[-1].end_char : end])
+            names_end = max(
+                (s.end_char for s in spans if s.label_ == "tail" and self.pending), default=0
+            )
+            last = max(names_end, self.pending[-1].end_char) if self.pending else 0
+            bare = not self.pending or _STOP.match(text[last:end])
             self._flush(self._default() if bare else "responsible")
 
     def finish(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from parsers.cells import Content, fit
@@ -117,26 +118,29 @@ class Placed:
 
 
 def segment(
-    contents: Sequence[Content], roles: Sequence[str | None]
+    contents: Sequence[Content],
+    roles: Sequence[str | None],
+    breaks: AbstractSet[int] = frozenset(),
 ) -> tuple[list[str | None], list[Placed]]:
     """Rows and columns for a run of paragraphs flattened one cell each under n columns.
 
     Rows open at a task number, a 序号 cell or a heading when the run has them. A run with
     序号 cells under a header that names no 序号 column gets one, where it fits best.
-    Returns the roles (with that column) and where each paragraph goes."""
+    `breaks` are paragraphs after which the page ends a row. Returns the roles (with that
+    column) and where each paragraph goes."""
     if "number" in roles or sum(c is Content.NUMBER for c in contents) < 2:
-        return list(roles), _segment(contents, roles)[1]
+        return list(roles), _segment(contents, roles, breaks)[1]
     tries = []
     for k in range(len(roles) + 1):
         with_number = [*roles[:k], "number", *roles[k:]]
-        score, placed = _segment(contents, with_number)
+        score, placed = _segment(contents, with_number, breaks)
         tries.append((score, -k, with_number, placed))
     _, _, best_roles, placed = max(tries, key=lambda t: (t[0], t[1]))
     return best_roles, placed
 
 
 def _segment(
-    contents: Sequence[Content], roles: Sequence[str | None]
+    contents: Sequence[Content], roles: Sequence[str | None], breaks: AbstractSet[int]
 ) -> tuple[float, list[Placed]]:
     m, n = len(contents), len(roles)
     if m == 0 or n == 0:
@@ -173,6 +177,8 @@ def _segment(
                     score = prev + opening(c, j)
                     if score > best[i][j][0]:
                         best[i][j][0], back[i][j][0] = score, (pj, pw, True)
+                    if i - 1 in breaks:
+                        continue  # the page ended the row
                     # the next cell of the same row; a number or heading only after the 序号
                     if j > pj and (not starter or roles[pj] == "number"):
                         score = prev + gain - (j - pj - 1) * SKIP_MIDDLE

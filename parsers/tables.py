@@ -263,9 +263,15 @@ class _Stage:
             if flattened.is_pipe_row(a) or _bar_table(blocks, end)[0]:
                 break
             end += 1
-        body = [b for b in blocks[header_end:end] if not flattened.is_rule(b.analysed)]
+        body: list[Block] = []
+        breaks: set[int] = set()  # paragraphs a row ends after (the page marked it: … | ||)
+        for b in blocks[header_end:end]:
+            if b.analysed == flattened.ROW_END and body:
+                breaks.add(len(body) - 1)
+            elif not flattened.is_rule(b.analysed):
+                body.append(b)
         contents = [self.classifier.content(b.analysed) for b in body]
-        table.roles, placed = segment(contents, table.roles)
+        table.roles, placed = segment(contents, table.roles, breaks)
         if len(table.roles) > len(table.header):  # a 序号 column the header did not name
             table.header.insert(table.roles.index("number"), "")
         grouped: dict[int, list[tuple[int, Block]]] = {}

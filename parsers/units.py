@@ -91,7 +91,10 @@ class Registry:
             i += 1
             if i < len(text) and text[i] in OPEN:
                 continue  # decided when the loop reaches the parenthesis
-            if self._ends_unit(text[pos:i]) and self._boundary(text, i, lexicon, depth):
+            name = text[pos:i]
+            if (self._ends_unit(name) or self._places(name)) and self._boundary(
+                text, i, lexicon, depth
+            ):
                 return None if lexicon.inside_stop.search(text, pos, i) else i
         return None
 
@@ -99,6 +102,10 @@ class Registry:
         if len(name) < 2:
             return False
         return name in self.known or name.endswith(self._suffixes or tuple(self.suffixes))
+
+    def _places(self, name: str) -> bool:
+        """A collective of places, which no unit suffix ends: 各设区市, 各区县, 各乡镇."""
+        return len(name) >= 3 and name.startswith("各") and name.endswith(tuple(self.levels))
 
     def _inside_word(self, text: str, i: int) -> bool:
         """Does a name word (社会, 应急…) start at i or run across it?"""

@@ -182,6 +182,8 @@ class Walker:
         else:
             if self.task is None and clause is None and _FRAMING.match(self.top_title):
                 return  # under 工作目标, 指导思想…: the plan's framing
+            if clause is None and self.top is None and not self.plan.tasks:
+                return  # text between the plan's title and its first heading or task
             task = self._unnumbered(text, prov, self.numbered)
             if clause is None and self.sub is None and self.task is task:
                 self.provisional = task

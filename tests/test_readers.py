@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from parsers import html, read, text
+from parsers.cells import Classifier
 from parsers.sniff import sniff
+from parsers.tables import rebuild
+from parsers.units import load_registry
 from tests.conftest import SAMPLES, SEED
 
 PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
@@ -61,16 +64,26 @@ def test_text_reader_keeps_line_provenance_and_drops_furniture() -> None:
     assert lines[title.provenance.line_start - 1].strip() == title.text
 
 
-def test_text_reader_reads_pipe_tables() -> None:
+def test_pipe_tables_become_rows_with_roles_in_the_table_stage() -> None:
+    """The text reader hands over lines; the table stage makes pipe rows of any reader's
+    paragraphs, its header naming the columns."""
     doc = text.parse_text(
         "前言\n| 序号 | 工作任务 | 牵头单位 |\n|---|---|---|\n| 1 | 任务 | 区政数局 |\n"
     )
-    rows = [b for b in doc.blocks if b.kind == "row"]
-    assert [[c.text for c in r.cells] for r in rows] == [
-        ["序号", "工作任务", "牵头单位"],
-        ["1", "任务", "区政数局"],
+    assert all(b.kind == "paragraph" for b in doc.blocks)
+    for b in doc.blocks:
+        b.analysed = b.text
+    found = rebuild(doc.blocks[1:], Classifier(load_registry()))
+    rows = [b for b in found.blocks if b.kind == "row"]
+    assert [[(c.text, c.role) for c in r.cells] for r in rows] == [
+        [("1", "number"), ("任务", "task"), ("区政数局", "lead")],
     ]
-    assert rows[0].table == rows[1].table == 0
+    (table,) = found.tables.values()
+    assert (table.shape, table.header, table.numbered) == (
+        "pipes",
+        ["序号", "工作任务", "牵头单位"],
+        True,
+    )
 
 
 def test_format_is_sniffed_from_content_not_the_name() -> None:
