@@ -88,6 +88,8 @@ _CLAUSE_START = regex.compile(r"^(?:由|请|会同|配合)")
 _LIST_SEP = regex.compile(r"\s*(?:[、，,和及与；;]|以及)\s*|\s+")
 _TASK_VERB_AFTER_UNIT = regex.compile(r"^(?:要|应|须|必须|均要|都要|应当|可|将|为|是|的)")
 _SENTENCE_END = regex.compile(r"[。；;！!？?]\s*$")
+_SPACED_PLATE = regex.compile(r"\s+[(（][^()（）]{2,20}[)）]")
+_DATED = regex.compile(r"(?:\d{4}\s*年)?\s*\d{1,2}\s*月|\d{4}\s*年底|年底前")
 
 
 def column_role(header: str) -> str | None:
@@ -153,6 +155,7 @@ class Content(enum.Enum):
     UNITS = "units"  # nothing but unit names
     CLAUSE = "clause"  # unit names with role words
     DEADLINE = "deadline"  # 2022年6月底前, 持续推进
+    DATED = "dated"  # a short text around dates: 2021年2月公布预算，8月公布决算
     TITLE = "title"  # a short line with no sentence end
     TEXT = "text"  # anything else
 
@@ -168,6 +171,7 @@ _FIT: dict[Content, dict[str, int]] = {
     Content.UNITS: {"lead": 3, "co": 3, "clause": 3, "task": -2, "detail": -1, "section": -2},
     Content.CLAUSE: {"clause": 3, "lead": 1, "co": 1, "detail": 0, "task": -1, "note": 0},
     Content.DEADLINE: {"deadline": 4, "note": 0, "detail": -1, "task": -2},
+    Content.DATED: {"deadline": 2, "note": 1, "detail": 0, "task": 0},
     Content.NONE: {"lead": 2, "co": 2, "clause": 2, "deadline": 2, "leader": 1, "note": 1},
     Content.TITLE: {"section": 2, "task": 1, "detail": 0, "leader": 0, "note": 0, "lead": -1},
     Content.TEXT: {"task": 2, "detail": 2, "section": -1, "note": 0, "lead": -2, "co": -2},
@@ -199,13 +203,19 @@ class Classifier:
             kind = self._seen[text] = _content(self, text)
         return kind
 
-    def looks_like_clause(self, text: str) -> bool:
-        """Does text read as a responsibility clause (区政数局牵头会各单位负责; 牵头单位：…)?"""
+    def looks_like_clause(self, text: str, *, strict: bool = True) -> bool:
+        """Does text read as a responsibility clause: a label (牵头单位：…), unit names alone,
+        or unit names followed by the words that give them roles (区政数局牵头会各单位负责)?
+        Not `strict` (text in brackets after a task, which says it is an aside already):
+        unit names followed by anything but the task's own verbs."""
         if self.lexicon.label_at(text, 0):
             return True
         start = _CLAUSE_START.match(text)
         end = self._names_from(text, start.end() if start else 0)
-        return end is not None and not _TASK_VERB_AFTER_UNIT.match(text[end:])
+        if end is None or _TASK_VERB_AFTER_UNIT.match(text[end:]):
+            return False
+        rest = text[end:].strip(" 。.；;，,")
+        return not strict or not rest or self.lexicon.clause_words.search(rest) is not None
 
     def only_units(self, text: str) -> bool:
         """Nothing but unit names (办公室 / 区财政局、各镇街): a unit cell."""
@@ -213,9 +223,12 @@ class Classifier:
         return end is not None and not text[end:].strip(" 。.；;，,")
 
     def _names_from(self, text: str, pos: int) -> int | None:
-        """Where a list of unit names starting at pos ends (区各单位、各镇街…), or None."""
+        """Where a list of unit names starting at pos ends (区各单位、各镇街…), or None; a
+        second plate printed after a space (省编办 (省审改办)) belongs to its name."""
         end = self.registry.unit_at(text, pos, self.lexicon)
         while end is not None:
+            if plate := _SPACED_PLATE.match(text, end):
+                end = plate.end()
             m = _LIST_SEP.match(text, end)
             nxt = (
                 self.registry.unit_at(text, m.end(), self.lexicon) if m and m.end() > end else None
@@ -245,6 +258,8 @@ def _content(classifier: Classifier, text: str) -> Content:
         return Content.UNITS
     if is_deadline_cell(text):
         return Content.DEADLINE
+    if len(text) <= 40 and _DATED.search(text) and not _SENTENCE_END.search(text):
+        return Content.DATED
     if classifier.looks_like_clause(text):
         return Content.CLAUSE
     if len(text) <= 24 and not _SENTENCE_END.search(text) and "\n" not in text:

@@ -42,6 +42,11 @@ class Lexicon:
         # found across 报送 (…完成情况报送区政数局) starts after it
         roles = sorted((w for w, k in words.items() if k in ROLE_KINDS), key=len, reverse=True)
         self.role_words = regex.compile("|".join(regex.escape(w) for w in roles))
+        # the words that make names a clause: role words, and 会/会同 between two names
+        joins = [w for w, k in words.items() if k in (*ROLE_KINDS, "co_prefix")]
+        self.clause_words = regex.compile(
+            "|".join(regex.escape(w) for w in sorted(joins, key=len, reverse=True))
+        )
         stops = [w for w, k in words.items() if k == "object" and len(w) > 1]
         self.inside_stop = regex.compile("|".join(regex.escape(w) for w in stops) or "(?!)")
 

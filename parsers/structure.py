@@ -134,11 +134,21 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
 
 
 def _plan_end(blocks: list[Block], start: int) -> int:
-    """Where the plan ends: the first 抄送/公开方式/附件… line after a numbered line or a row."""
+    """Where the plan ends: the first 抄送/公开方式/附件… line after a numbered line or a row,
+    or a signature (a short line above a date standing alone) after one."""
     seen = False
     for i in range(start, len(blocks)):
         b = blocks[i]
         if b.kind == "paragraph" and seen and _END_OF_PLAN.match(b.analysed):
+            return i
+        if (
+            seen
+            and b.kind == "paragraph"
+            and len(b.analysed.strip()) <= 30
+            and i + 1 < len(blocks)
+            and blocks[i + 1].kind == "paragraph"
+            and metadata.is_sign_date(blocks[i + 1].analysed)
+        ):
             return i
         seen = seen or b.kind == "row" or number(b.analysed) is not None or is_pipe_row(b.analysed)
     return len(blocks)

@@ -194,10 +194,11 @@ class _Stage:
                     if table.header:
                         table.header.insert(place, "")
         # rows as wide as the table say which column holds what; the short ones follow them
+        needed = len(table.roles) - (table.roles[-1] == "note")  # a 备注 cell is often empty
         complete = [
             [(c, cell.analysed, True) for c, cell in enumerate(row)]
             for row in cells
-            if len(row) == len(table.roles)
+            if len(row) >= needed
         ]
         _topics(table, complete or [[(0, c.analysed, True) for c in row] for row in cells], self)
         prefer = {"detail": -1.0} if {"task", "detail"} <= set(table.roles) else {}

@@ -214,7 +214,7 @@ class Walker:
             return text, analysed, None
         open_at, close_at = cut
         inner = analysed[open_at + 1 : close_at]
-        if _NOT_CLAUSE.match(inner) or not self.classifier.looks_like_clause(inner):
+        if _NOT_CLAUSE.match(inner) or not self.classifier.looks_like_clause(inner, strict=False):
             return text, analysed, None
         if len(text) != len(analysed):  # the printed form differs in length: cut it on its own
             printed_cut = _trailing_brackets(text)
