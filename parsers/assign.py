@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast, get_args
 
 import regex
 
@@ -18,7 +19,7 @@ from parsers.lexicon import default_lexicon
 from parsers.plan import Piece, Plan, RawClause
 from parsers.responsibility import Found, find_units, read_clauses
 from parsers.units import Registry, expand_abbreviations
-from schemas import Assignment, Clause, NoticeWarning, Unit
+from schemas import Assignment, Clause, NoticeWarning, Role, Unit
 
 _DEFINED = regex.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?([^”\"）)]{2,20})[”\"]?\s*[)）]")
 _LIST_SPLIT = regex.compile(r"[、，,；;\n]")
@@ -106,12 +107,12 @@ def read_plan(
         inherited = piece in clause.inherited_pieces
         lst = by_clause.setdefault(clause.clause_id, [])
         if not any(a.org == org and a.role == role for a in lst):
-            lst.append(Assignment(org=org, org_raw=raw, role=role, inherited=inherited))  # type: ignore[arg-type]
-        unit = named.setdefault(org, Unit(name=org, collective=registry.is_collective(org)))
+            lst.append(Assignment(org=org, org_raw=raw, role=_role(role), inherited=inherited))
+        entry = named.setdefault(org, Unit(name=org, collective=registry.is_collective(org)))
         # the names printed here, and those the registry (built-in and the user's) knows
         for alias in (raw, name, plate, *registry.entries.get(org, [])):
-            if alias and alias != org and alias not in unit.aliases:
-                unit.aliases.append(alias)
+            if alias and alias != org and alias not in entry.aliases:
+                entry.aliases.append(alias)
     requirements: dict[int, list[str]] = {}
     for (clause, _), reading in zip(pieces, readings, strict=True):
         requirements.setdefault(clause.clause_id, []).append(reading.requirements)
@@ -129,6 +130,13 @@ def read_plan(
     ]
     units_named = sorted(named.values(), key=lambda u: u.name)
     return Reading(clauses, by_clause, units_named, warnings)
+
+
+def _role(role: str) -> Role:
+    """A role word read from the lexicon as the model's Role."""
+    if role not in get_args(Role):
+        raise ValueError(f"not a role: {role}")
+    return cast(Role, role)
 
 
 def _a_list(piece: Piece, text: str) -> bool:

@@ -29,9 +29,8 @@ _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| sep
 _BAR = regex.compile(r"^\s*[|｜]\s*$")
 _ONE_CELL = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)[|｜]\s*$")  # 一、… | : a row of one cell
 # one cell and its bars, in a table printed a cell a line: 工作任务 |, or … | || at a row's end
-_CELL_BARS = regex.compile(
-    r"^\s*[|｜]?(?P<cells>[^|｜]*[^|｜\s][^|｜]*?)\s*(?P<bars>(?:[|｜]\s*)+)$"
-)
+# (linear on a long line without bars: one greedy run, no nested choices)
+_CELL_BARS = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)(?P<bars>[|｜][|｜\s]*)$")
 ROW_END = "||"  # put after the last cell of a row when the page marks it
 _SPLIT = regex.compile(r"[|｜]")
 MAX_CELL_LINES = 8  # a cell of a bar run printed over more lines than this is no cell
@@ -95,11 +94,7 @@ def unbarred(blocks: Sequence[Block]) -> list[Block]:
     i = 0
     while i < len(blocks):
         j = i
-        while (
-            j < len(blocks)
-            and blocks[j].kind == "paragraph"
-            and _CELL_BARS.match(blocks[j].analysed)
-        ):
+        while j < len(blocks) and blocks[j].kind == "paragraph" and _one_cell(blocks[j].analysed):
             j += 1
         if j - i < 3 or (out and is_pipe_row(out[-1].analysed)):
             out.append(blocks[i])
@@ -107,7 +102,7 @@ def unbarred(blocks: Sequence[Block]) -> list[Block]:
             continue
         for b in blocks[i:j]:
             m = _CELL_BARS.match(b.analysed)
-            assert m is not None
+            assert m is not None and m["cells"].strip()
             printed = _CELL_BARS.match(b.text)
             text = printed["cells"].strip() if printed else m["cells"].strip()
             out.append(Block("paragraph", text, b.provenance, analysed=m["cells"].strip()))
@@ -115,6 +110,11 @@ def unbarred(blocks: Sequence[Block]) -> list[Block]:
                 out.append(Block("paragraph", ROW_END, b.provenance, analysed=ROW_END))
         i = j
     return out
+
+
+def _one_cell(analysed: str) -> bool:
+    m = _CELL_BARS.match(analysed)
+    return m is not None and bool(m["cells"].strip())
 
 
 def is_bar(analysed: str) -> bool:

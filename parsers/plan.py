@@ -61,4 +61,4 @@ class Plan:
 
 def norm_title(text: str) -> str:
     """A title for comparison: NFKC, without spaces and 《》 brackets."""
-    return _NORM_DROP.sub("", unicodedata.normalize("NFKC", text))
+    return str(_NORM_DROP.sub("", unicodedata.normalize("NFKC", text)))

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from parsers import flattened
 from parsers.blocks import Block, Cell
 from parsers.cells import Classifier, Content, header_cells, header_roles, is_header_row
+from parsers.columns import Carry, guess_roles, roles_from, topic_columns
 from parsers.flattened import RawCell, RawRow
 from parsers.ladder import number
 from parsers.rows import align, segment, widen
 from schemas import NoticeWarning, Provenance
 
-# Columns whose empty cell in a text table is the merged cell above it.
-_CARRIED = ("section", "task", "lead", "co", "clause", "deadline")
+COLUMNS_GUESSED = "a table with no header: its columns were guessed"
 
 
 @dataclass
@@ -130,16 +130,6 @@ class _Stage:
             j += 1
         return j if cells >= 2 else i
 
-    def _roles_from(self, header_rows: list[list[str]], width: int) -> list[str | None]:
-        """Column roles from one or more header rows (a later row names the columns a merged
-        header cell above it spans: 责任单位 over 牵头单位 | 配合单位)."""
-        roles: list[str | None] = [None] * width
-        for texts in header_rows:
-            for c, role in enumerate(header_roles(texts[:width])):
-                if role:
-                    roles[c] = role
-        return roles
-
     # a reader's table ---------------------------------------------------------------------
     def _grid(self, rows: Sequence[Block]) -> None:
         width = max((c.col + c.span for r in rows for c in r.cells), default=0)
@@ -153,14 +143,19 @@ class _Stage:
             headers.append(texts)
         if headers:
             table = self._new_table(
-                "grid", [t for t in headers[-1] if t.strip()], self._roles_from(headers, width)
+                "grid", [t for t in headers[-1] if t.strip()], roles_from(headers, width)
             )
         elif self.last_header is not None and len(self.last_header.roles) == width:
             table = self._new_table("grid", [], list(self.last_header.roles))
         else:
-            table = self._new_table("grid", [], _guess_roles(rows, width, self.classifier))
+            table = self._new_table("grid", [], guess_roles(rows, width, self.classifier))
+            self._guessed(table, rows[0].provenance)
         body = list(rows[len(headers) :])
-        _topics(table, [[(c.col, c.analysed, c.origin) for c in r.cells] for r in body], self)
+        topic_columns(
+            table.roles,
+            [[(c.col, c.analysed, c.origin) for c in r.cells] for r in body],
+            self.classifier,
+        )
         for r in body:
             for c in r.cells:
                 c.role = table.roles[c.col] if c.col < len(table.roles) else None
@@ -177,7 +172,7 @@ class _Stage:
         width = max((len(h) for h in headers), default=0)
         cells = [_trimmed_cells(r.cells) for r in rows]
         if headers:
-            table = self._new_table(shape, headers[-1], self._roles_from(headers, width))
+            table = self._new_table(shape, headers[-1], roles_from(headers, width))
         elif self.last_header is not None:
             table = self._new_table(shape, [], list(self.last_header.roles))
         else:
@@ -185,7 +180,8 @@ class _Stage:
             grid = [
                 Block("row", "", r.provenance, _cells(c)) for r, c in zip(rows, cells, strict=True)
             ]
-            table = self._new_table(shape, [], _guess_roles(grid, width, self.classifier))
+            table = self._new_table(shape, [], guess_roles(grid, width, self.classifier))
+            self._guessed(table, rows[0].provenance)
         kinds = [[self.classifier.content(c.analysed) for c in row] for row in cells]
         for row_kinds in kinds:  # a row wider than the header: columns the header left out
             if len(row_kinds) > len(table.roles) and (wider := widen(row_kinds, table.roles)):
@@ -200,13 +196,17 @@ class _Stage:
             for row in cells
             if len(row) >= needed
         ]
-        _topics(table, complete or [[(0, c.analysed, True) for c in row] for row in cells], self)
+        topic_columns(
+            table.roles,
+            complete or [[(0, c.analysed, True) for c in row] for row in cells],
+            self.classifier,
+        )
         prefer = {"detail": -1.0} if {"task", "detail"} <= set(table.roles) else {}
         placed = [
             self._place(row, row_cells, row_kinds, table, prefer)
             for row, row_cells, row_kinds in zip(rows, cells, kinds, strict=True)
         ]
-        carry = _Carry(table.roles)
+        carry = Carry(table.roles)
         blocks = []
         for row, placed_cells in zip(rows, placed, strict=True):
             block = Block("row", " | ".join(c.text for _, c in placed_cells), row.provenance)
@@ -279,7 +279,11 @@ class _Stage:
         for p in placed:
             grouped.setdefault(p.row, []).append((p.column, body[p.index]))
         raw_rows = [_merge_row(members) for _, members in sorted(grouped.items())]
-        _topics(table, [[(c, cell.analysed, True) for c, cell in r[0]] for r in raw_rows], self)
+        topic_columns(
+            table.roles,
+            [[(c, cell.analysed, True) for c, cell in r[0]] for r in raw_rows],
+            self.classifier,
+        )
         rows = []
         for cells, prov, lone in raw_rows:
             if lone is not None:  # a heading (or a lone line) on its own
@@ -312,6 +316,17 @@ class _Stage:
         self.out.append(block)
         table.rows += 1
         table.numbered |= number(row.cells[0].analysed.strip()) is not None
+
+    def _guessed(self, table: Table, prov: Provenance) -> None:
+        """A table with no header to name its columns: they were guessed from their content."""
+        named = "|".join(r or "?" for r in table.roles)
+        self.warnings.append(
+            NoticeWarning(
+                kind="structure",
+                message=f"{COLUMNS_GUESSED} from what they hold ({named})",
+                provenance=prov,
+            )
+        )
 
     def _finish(self, table: Table, rows: Sequence[Block]) -> None:
         table.rows += len(rows)
@@ -360,97 +375,6 @@ def _merge_row(
     first, last = members[0][1].provenance, members[-1][1].provenance
     prov = first.model_copy(update={"line_end": last.line_end})
     return cells, prov, None
-
-
-class _Carry:
-    """A text table lost its merged cells: an empty cell shows the text of the cell above it
-    (marked carried), column by column, until the top-level section changes."""
-
-    def __init__(self, roles: list[str | None]) -> None:
-        self.above: dict[int, RawCell] = {}
-        self.top: str | None = None
-
-    def fill(self, cells: list[tuple[int, RawCell]], roles: list[str | None]) -> list[Cell]:
-        filled_cells = [(col, c) for col, c in cells if c.analysed.strip()]
-        top = self._top_of(filled_cells, roles)
-        if top is not None and top != self.top:
-            self.top = top
-            self.above = {
-                c: v for c, v in self.above.items() if c < len(roles) and roles[c] == "section"
-            }
-        if len(filled_cells) <= 1:  # a heading row, or one line across the table
-            return [Cell(c.text, col=col, analysed=c.analysed, role=None) for col, c in cells]
-        out: dict[int, Cell] = {}
-        for col, c in cells:
-            role = roles[col] if col < len(roles) else None
-            if c.analysed.strip():
-                out[col] = Cell(c.text, col=col, analysed=c.analysed, role=role)
-                if role in _CARRIED:
-                    self.above[col] = c
-        for col, role in enumerate(roles):
-            if col in out or role not in _CARRIED or col not in self.above:
-                continue
-            up = self.above[col]
-            out[col] = Cell(up.text, origin=False, col=col, analysed=up.analysed, role=role)
-        return [out[c] for c in sorted(out)]
-
-    @staticmethod
-    def _top_of(cells: list[tuple[int, RawCell]], roles: list[str | None]) -> str | None:
-        """The top-level section a row opens: a 一、 heading row, or a new section cell."""
-        for col, c in cells:
-            label = number(c.analysed.strip())
-            role = roles[col] if col < len(roles) else None
-            if label is not None and label.level == 1:
-                return c.analysed.strip()
-            if role == "section" and label is None and len(cells) > 1:
-                return c.analysed.strip()
-        return None
-
-
-def _topics(table: Table, rows: list[list[tuple[int, str, bool]]], stage: _Stage) -> None:
-    """A task column that holds topics, with the work in a 具体内容/具体措施 column beside it
-    (推进政策公开 | 及时公开惠农补贴发放信息。), is a section column, and that column the
-    task column: no task-column cell prints a task number, and each is a heading (一、…,
-    （一）…) or — when no other column holds sections — a short title."""
-    roles = table.roles
-    if "task" not in roles or "detail" not in roles:
-        return
-    task_col, detail_col = roles.index("task"), roles.index("detail")
-    tops = [a.strip() for r in rows for col, a, origin in r if col == task_col and origin]
-    details = [a for r in rows for col, a, _ in r if col == detail_col and a.strip()]
-    if not tops or len(details) < len(tops):
-        return
-    kinds = {stage.classifier.content(t) for t in tops if t}
-    allowed = {Content.HEADING} if "section" in roles else {Content.HEADING, Content.TITLE}
-    if kinds and kinds <= allowed:
-        roles[task_col], roles[detail_col] = "section", "task"
-
-
-def _guess_roles(rows: Sequence[Block], width: int, classifier: Classifier) -> list[str | None]:
-    """Roles for a table without a header, from what its columns hold: numbers, unit lists
-    or clauses, deadlines; the first column of text is the task, the others detail."""
-    roles: list[str | None] = [None] * width
-    for col in range(width):
-        kinds = [
-            classifier.content(c.analysed)
-            for r in rows
-            for c in r.cells
-            if c.col == col and c.analysed.strip()
-        ]
-        if not kinds:
-            continue
-        share = {k: kinds.count(k) / len(kinds) for k in set(kinds)}
-        if share.get(Content.NUMBER, 0) >= 0.5:
-            roles[col] = "number"
-        elif share.get(Content.UNITS, 0) + share.get(Content.CLAUSE, 0) >= 0.5:
-            roles[col] = "clause"
-        elif share.get(Content.DEADLINE, 0) >= 0.5:
-            roles[col] = "deadline"
-        else:
-            roles[col] = "detail" if "task" in roles else "task"
-    if "clause" not in roles and width >= 2 and any(roles):
-        roles[width - 1] = "clause"  # the last column holds who does it
-    return roles
 
 
 def _trimmed(texts: list[str]) -> list[str]:

@@ -323,9 +323,9 @@ class Walker:
             and all(lab is None for lab in labels[1:])
         ):
             # （一）… with a clause of its own in the row: a heading that is also a task
-            label = _as_printed(head, lines[0][0])
-            body = [label.rest] + [p for p, _ in lines[1:]]
-            self._heading_task(label, body, None, prov)  # the row gives the clause
+            heading = _as_printed(head, lines[0][0])
+            body = [heading.rest] + [p for p, _ in lines[1:]]
+            self._heading_task(heading, body, None, prov)  # the row gives the clause
             return
         made: PlanTask | None = None
         for i, ((text, a), label) in enumerate(zip(lines, labels, strict=True)):
