@@ -16,9 +16,10 @@ from typing import cast, get_args
 import regex
 
 from parsers.lexicon import default_lexicon
+from parsers.notes import Notes, read_notes
 from parsers.plan import Piece, Plan, RawClause
 from parsers.responsibility import Found, find_units, read_clauses
-from parsers.units import Registry, expand_abbreviations
+from parsers.units import Registry, expand_abbreviations, load_registry
 from schemas import Assignment, Clause, NoticeWarning, Role, Unit
 
 _DEFINED = regex.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?([^”\"）)]{2,20})[”\"]?\s*[)）]")
@@ -51,9 +52,26 @@ def defined_aliases(lines: list[str], extra_registries: tuple[str, ...]) -> dict
                 if b == len(head[-60:])
             ]
             if ends:
-                start = ends[-1][0]
-                out[m[1].strip()] = head[-60:][start:]
+                tail = head[-60:]
+                start = _name_start(tail, ends[-1][0], extra_registries)
+                out[m[1].strip()] = tail[start:]
     return out
+
+
+def _name_start(text: str, start: int, extra_registries: tuple[str, ...]) -> int:
+    """Where a defined full name really starts: after the last 报/由/向/请… inside the name
+    found before （以下简称…）, when what follows is still a unit name (情况报市委市政府督查室 →
+    市委市政府督查室)."""
+    lexicon = default_lexicon()
+    registry = load_registry(extra_registries)
+    best = start
+    for p in range(start + 1, len(text)):
+        marker = lexicon.marker_at(text, p)
+        if marker is None or marker.kind not in ("object", "intro"):
+            continue
+        if registry.unit_at(text, marker.end, lexicon) == len(text):
+            best = marker.end
+    return best
 
 
 def read_plan(
@@ -62,43 +80,60 @@ def read_plan(
     defined: dict[str, str],
     simple: Callable[[str], str],
     extra_registries: tuple[str, ...],
+    position: str | None = None,
+    printed: list[str] | None = None,
 ) -> Reading:
-    """Read every clause piece of a plan and name its units."""
+    """Read every clause piece of a plan and name its units. `position` is the notice's own
+    rule that the first-listed unit leads ("first", or "comma": the units before the first
+    comma), from parsers/notes.position_rule. `printed` are the texts of the rest of the
+    notice: a full name printed there resolves its abbreviation in a clause (GOLD-GUIDE,
+    "Unit names")."""
     pieces = [
         (clause, piece)
         for clause in plan.clauses
         for piece in [*clause.pieces, *clause.inherited_pieces]
     ]
-    analysed = [simple(p.text) for _, p in pieces]
+    notes = [read_notes(simple(p.text)) for _, p in pieces]
+    analysed = [n.blank(simple(p.text)) for n, (_, p) in zip(notes, pieces, strict=True)]
     readings = read_clauses(analysed, extra_registries)
     found: list[tuple[RawClause, Piece, str, str, str | None, str]] = []
     warnings: list[NoticeWarning] = []
     owner = {id(t.clause): t.key for t in plan.tasks if t.clause and not t.clause_inherited}
-    for (clause, piece), reading, text in zip(pieces, readings, analysed, strict=True):
-        every = [*clause.pieces, *clause.inherited_pieces]
-        has_lead = any(p.role == "lead" for p in every)
-        units = list(reading.units)
-        if _a_list(piece, text):
-            default = piece.role or ("co" if has_lead else "responsible")
-            units += [Found(text[a:b], default, a, b) for a, b in _listed_names(text, units)]
-        for unit in units:
+    rules = _position_rules(plan, pieces, notes, position)
+    for clause in plan.clauses:
+        mine = [k for k, (c, _) in enumerate(pieces) if c is clause]
+        read: list[tuple[Piece, Found, str]] = []  # (piece, unit, its role), in column order
+        for k in sorted(mine, key=lambda k: pieces[k][1].col):
+            piece, reading, text = pieces[k][1], readings[k], analysed[k]
+            has_lead = any(p.role == "lead" for p in [*clause.pieces, *clause.inherited_pieces])
+            units = list(reading.units)
+            if _a_list(piece, text):
+                default = piece.role or ("co" if has_lead else "responsible")
+                units += [Found(text[a:b], default, a, b) for a, b in _listed_names(text, units)]
+            for unit in sorted(units, key=lambda u: u.start):
+                role = piece.role or unit.role
+                if piece.role == "responsible" and has_lead:
+                    role = "co"  # a 责任单位 column or line beside a 牵头单位 one assists the lead
+                read.append((piece, unit, role))
+            if not units and piece not in clause.inherited_pieces:
+                warnings.append(
+                    NoticeWarning(
+                        kind="clause_unread",
+                        message=f"no unit read in the responsibility text {piece.text[:60]!r}",
+                        task_key=owner.get(id(clause)),
+                        provenance=piece.provenance,
+                    )
+                )
+        rule = rules.get(id(clause))
+        roles = _by_position(read, rule, analysed, pieces) if rule else [r for _, _, r in read]
+        for (piece, unit, _), role in zip(read, roles, strict=True):
             name, plate = registry.split_plate(unit.raw)
-            role = piece.role or unit.role
-            if piece.role == "responsible" and has_lead:
-                role = "co"  # a 责任单位 column or line beside a 牵头单位 one assists the lead
+            text = analysed[next(k for k in mine if pieces[k][1] is piece)]
             # the name as printed (traditional script stays traditional)
             raw = piece.text[unit.start : unit.end] if len(text) == len(piece.text) else unit.raw
             found.append((clause, piece, raw, name, plate, role))
-        if not units and piece not in clause.inherited_pieces:
-            warnings.append(
-                NoticeWarning(
-                    kind="clause_unread",
-                    message=f"no unit read in the responsibility text {piece.text[:60]!r}",
-                    task_key=owner.get(id(clause)),
-                    provenance=piece.provenance,
-                )
-            )
-    expanded = expand_abbreviations([f[3] for f in found], registry)
+    elsewhere = [t[a:b] for t in printed or [] for a, b in find_units(t, extra_registries)]
+    expanded = expand_abbreviations([*(f[3] for f in found), *elsewhere], registry)
     aliases = {**expanded, **defined}
     by_clause: dict[int, list[Assignment]] = {}
     named: dict[str, Unit] = {}
@@ -130,6 +165,57 @@ def read_plan(
     ]
     units_named = sorted(named.values(), key=lambda u: u.name)
     return Reading(clauses, by_clause, units_named, warnings)
+
+
+def _position_rules(
+    plan: Plan,
+    pieces: list[tuple[RawClause, Piece]],
+    notes: list[Notes],
+    position: str | None,
+) -> dict[int, str]:
+    """The lead-by-position rule that holds for each clause (by id): the notice's own, or a
+    note in the clause, which with 下同 holds for the clauses below it too."""
+    rules: dict[int, str] = {}
+    below = position
+    for clause in plan.clauses:
+        said = [n for (c, _), n in zip(pieces, notes, strict=True) if c is clause]
+        here = next(
+            ("comma" if n.comma_leads else "first" for n in said if n.first_leads or n.comma_leads),
+            None,
+        )
+        if here and any(n.same_below for n in said):
+            below = here
+        rule = here or below
+        if rule:
+            rules[id(clause)] = rule
+    return rules
+
+
+def _by_position(
+    read: list[tuple[Piece, Found, str]],
+    rule: str,
+    analysed: list[str],
+    pieces: list[tuple[RawClause, Piece]],
+) -> list[str]:
+    """Roles under the rule that the first-listed unit leads (GOLD-GUIDE, "Lead by
+    position"): for a clause that names no lead by word or column, its first unit (or, by
+    the comma rule, its units before the first comma) lead and its other responsible units
+    are co; roles given by other words (技术支持, 统筹协调…) stay."""
+    roles = [r for _, _, r in read]
+    if not read or "lead" in roles or any(p.role in ("lead", "co") for p, _, _ in read):
+        return roles
+    first_piece = read[0][0]
+    text = next(analysed[k] for k, (_, p) in enumerate(pieces) if p is first_piece)
+    comma = regex.search(r"[，,]", text)
+    out = []
+    for k, ((piece, unit, role), _) in enumerate(zip(read, roles, strict=True)):
+        if role != "responsible":
+            out.append(role)
+        elif rule == "comma" and comma is not None:
+            out.append("lead" if piece is first_piece and unit.end <= comma.start() else "co")
+        else:
+            out.append("lead" if k == 0 else "co")
+    return out
 
 
 def _role(role: str) -> Role:

@@ -35,7 +35,7 @@ COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
         "co",
         (
             *("配合单位", "配合部门", "协办单位", "参与单位", "会办单位", "协同单位"),
-            *("配合处室", "配合科室", "配合"),
+            *("配合处室", "配合科室", "协助单位", "协助部门", "配合"),
         ),
     ),
     (
@@ -81,6 +81,7 @@ _HEADER_CELL = regex.compile(
     rf"(?:[和及与、/／]?(?:{_HEADER_WORDS.pattern})){{0,2}}"
 )
 _CELL_SEP = regex.compile(r"[\s|｜]+")
+_NOTE = regex.compile(r"[(（][^()（）]*[)）]")
 _SPACES = regex.compile(r"\s+")
 _BARE_NUMBER = regex.compile(r"\s*(?:\d{1,5}|[一二三四五六七八九十]{1,3})\s*[.、．]?\s*")
 _NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无|暂无)\s*")  # "/" in a unit column: nobody
@@ -109,8 +110,9 @@ def header_roles(headers: list[str]) -> list[str | None]:
 
 
 def header_cells(analysed: str) -> list[str]:
-    """The cells of a header line (工作任务 | 责任单位…, or one header word alone), or []."""
-    parts = [p for p in _CELL_SEP.split(analysed.strip()) if p]
+    """The cells of a header line (工作任务 | 责任单位…, or one header word alone), or []. A
+    note in brackets after a header word (责任单位（列第一位的为牵头单位）) is allowed."""
+    parts = [p for p in _CELL_SEP.split(_NOTE.sub("", analysed).strip()) if p]
     if parts and all(len(p) <= 20 and _HEADER_CELL.fullmatch(p) for p in parts):
         return parts
     whole = "".join(parts)
@@ -120,8 +122,9 @@ def header_cells(analysed: str) -> list[str]:
 
 
 def is_header_row(texts: list[str]) -> bool:
-    """A table row whose filled cells are all header words (two at least)."""
-    filled = [t.strip() for t in texts if t.strip()]
+    """A table row whose filled cells are all header words (two at least), maybe with a note
+    in brackets."""
+    filled = [_NOTE.sub("", t).strip() for t in texts if t.strip()]
     return len(filled) >= 2 and all(
         len(t) <= 20 and _HEADER_WORDS.search(t) and not number(t) for t in filled
     )

@@ -37,7 +37,8 @@ _WHEN = (
     r"(?:(?P<y>\d{4})\s*年\s*)?"
     r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日|底|末)?|(?P<ye>年?底|年末)|(?P<h>上半年|前三季度))"
 )
-DEADLINE = regex.compile(_WHEN + r"\s*(?:之)?前")
+# 前 or 完成 after the date: 6月底前, 6月底完成, 2021年底完成 (GOLD-GUIDE, "Deadlines without 前")
+DEADLINE = regex.compile(_WHEN + r"\s*(?:(?:之)?前|完成)")
 # In a 完成时限 column or line the whole cell is the deadline: 前 may be left out (2018年底).
 _CELL_DEADLINE = regex.compile(_WHEN + r"\s*(?:(?:之)?前)?")
 

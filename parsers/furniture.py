@@ -18,7 +18,7 @@ _MARKERS = [
     r"【?\s*(?:打印(?:本页|此页|正文|本文)?|关闭(?:窗口|本页|此页)?)\s*】?\s*(?:[|｜【\s]*(?:打印|关闭|收藏|分享|返回顶部)\s*】?)*$",
     r"分享到",
     r"(?:联系我们|友情链接|网站地图)\s*[|｜]",
-    r"(?:版权所有|主办单位|承办单位|主办|承办|技术支持|网站标识码|网站识别码)\s*[:：]",
+    r"(?:版权所有|技术支持|网站标识码|网站识别码)\s*[:：]",
     r"\d{4}\s*©|©|Copyright",
     r"联系电话\s*[:：]",
     r"地址\s*[:：].{0,40}$",
@@ -35,5 +35,30 @@ _MARKERS = [
 _FURNITURE = regex.compile(r"^\s*(?:" + "|".join(_MARKERS) + r")", regex.V1)
 
 
+# 主办单位：/承办单位： head a site's footer, and also a plan's labelled lines (主办单位：区司法局
+# under a task): they are furniture only beside other furniture.
+_FOOTER_LABEL = regex.compile(r"^\s*(?:主办单位|承办单位|主办|承办)\s*[:：]")
+NEAR = 3  # lines
+
+
+# marks of a site's footer anywhere on a line (主办：X 承办：Y 网站标识码：…)
+_FOOTER_ANYWHERE = regex.compile(
+    r"网站标识码|网站识别码|ICP\s*备|公网安备|版权所有|版权归|©|Copyright|"
+    r"主办(?:单位)?\s*[:：].{0,40}承办(?:单位)?\s*[:：]"
+)
+
+
 def is_furniture(line: str) -> bool:
-    return bool(_FURNITURE.match(line))
+    """A line that is site furniture wherever it stands."""
+    return bool(_FURNITURE.match(line) or _FOOTER_ANYWHERE.search(line))
+
+
+def furniture_lines(lines: list[str]) -> list[bool]:
+    """Which lines of a page are furniture: those `is_furniture` names, and 主办单位：/承办单位：
+    lines within three lines of one of them (a footer, not a plan's labelled line)."""
+    flags = [is_furniture(line) for line in lines]
+    for i, line in enumerate(lines):
+        if _FOOTER_LABEL.match(line):
+            near = flags[max(0, i - NEAR) : i] + flags[i + 1 : i + 1 + NEAR]
+            flags[i] = any(near)
+    return flags

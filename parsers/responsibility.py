@@ -77,6 +77,16 @@ class UnitFinder:
                 pos, can_start = pos + 1, True
                 continue
             marker = self.lexicon.marker_at(text, pos)
+            if (
+                marker
+                and marker.kind == "co_prefix"
+                and marker.end - marker.start > 1
+                and (marker.end >= n or _PUNCT.match(text[marker.end]) or text[marker.end] == "\n")
+            ):
+                # …局会办。: 会办/会同 ending the clause is the role word of the names before it
+                markers.append(self._span(doc, marker.start, marker.end, "co"))
+                pos, can_start = marker.end, True
+                continue
             if marker and marker.kind in _ROLE_FIRST:
                 markers.append(self._span(doc, marker.start, marker.end, marker.kind))
                 pos, can_start = marker.end, True
@@ -94,6 +104,7 @@ class UnitFinder:
                 continue
             end = self.registry.unit_at(text, pos, self.lexicon) if can_start else None
             if end is not None:
+                end = self._collective_end(text, pos, end)
                 units.append(self._span(doc, pos, end, "UNIT"))
                 pos, can_start = end, True
                 continue
@@ -105,6 +116,30 @@ class UnitFinder:
         doc.spans["units"] = units
         doc.spans["markers"] = markers
         return doc
+
+    def _collective_end(self, text: str, start: int, end: int) -> int:
+        """A collective goes on over 、 and a name that cannot stand alone: 市直有关部门、单位
+        is one unit (GOLD-GUIDE, "Notes are not units")."""
+        if not self.registry.is_collective(text[start:end]):
+            return end
+        levels = tuple(self.registry.levels)
+        while end < len(text) and text[end] == "、":
+            bare = self.registry.places(text[start:end])  # 各县、…: places, no unit yet
+            # 各县、市、区政府: a level word alone goes on with the list of places
+            word = next((lv for lv in levels if text.startswith(lv + "、", end + 1)), None)
+            if bare and word:
+                end += 1 + len(word)
+                continue
+            nxt = self.registry.unit_at(text, end + 1, self.lexicon)
+            if nxt is None:
+                break
+            name = text[end + 1 : nxt]
+            # 各市、县（市、区）人民政府: the places go on into the unit they name
+            places_go_on = bare and name.startswith(levels) and "各" not in name
+            if not (places_go_on or self.registry.generic(name)):
+                break
+            end = nxt
+        return end
 
     @staticmethod
     def _span(doc: Doc, start: int, end: int, label: str) -> Span:
@@ -188,7 +223,13 @@ class _State:
             elif kind == "lead":
                 self.anchor |= bool(self.pending)
                 self.lead_named |= bool(self.pending)
-                self._flush("lead", span)
+                if _bracketed(text, span) and len(self.pending) > 1:
+                    # 市医保局、市卫生健康委（牵头）: the bracket marks the name before it only
+                    last = self.pending.pop()
+                    self._set(last, "lead")
+                    self._flush("co", span)  # the others listed with it assist it
+                else:
+                    self._flush("lead", span)
             elif kind in ("coordinator", "implementer"):
                 self._flush(kind, span)
             elif kind == "support":
@@ -204,7 +245,9 @@ class _State:
                     co_mode = True  # 配合Y
             elif kind == "responsible":
                 bare = _STOP.match(text[span.end_char : end]) is not None
-                self._flush("co" if self.anchor and bare else "responsible", span)
+                # X牵头…；Y按职责分工负责: Y assists the lead named before, in any sentence
+                lead = self.anchor or self.lead_named
+                self._flush("co" if lead and bare else "responsible", span)
             elif kind == "object":
                 obj_mode = True
         # a list of names (with 等部门 after them) may take its role from the next subclause
@@ -240,6 +283,13 @@ class _State:
     def _set(self, unit: Span, role: str) -> None:
         unit._.role = role
         self.last_end = max(self.last_end, unit.end_char)
+
+
+def _bracketed(text: str, span: Span) -> bool:
+    """Is a marker word alone in brackets: 区财政局（牵头）?"""
+    before = text[span.start_char - 1 : span.start_char]
+    after = text[span.end_char : span.end_char + 1]
+    return before in ("（", "(") and after in ("）", ")")
 
 
 @dataclass(frozen=True, slots=True)

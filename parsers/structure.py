@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,10 +25,12 @@ from parsers import metadata
 from parsers.assign import defined_aliases, read_plan
 from parsers.blocks import Block, Document
 from parsers.cells import Classifier, header_cells
+from parsers.clean import clean
 from parsers.comparable import with_compared_forms
 from parsers.dates import deadline
 from parsers.flattened import is_pipe_row
 from parsers.ladder import number
+from parsers.notes import position_rule
 from parsers.plan import Plan, RawClause, norm_title
 from parsers.script import is_traditional, to_simplified
 from parsers.tables import Table, rebuild
@@ -66,6 +69,10 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     def simple(text: str) -> str:
         return to_simplified(text) if traditional else text
 
+    for b in blocks:  # text that is not text goes before anything reads it
+        b.text = clean(b.text)
+        for c in b.cells:
+            c.text = clean(c.text)
     analysed = [simple(b.text) for b in blocks]
     # metadata blocks (索引号/发布机构/文号… tables and lines) are set aside: never the plan
     page = metadata.set_aside(blocks, analysed, doc.page)
@@ -109,7 +116,19 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     meta.references = metadata.references([b.text for b in blocks], meta.doc_number)
     defined = defined_aliases(analysed, options.extra_registries)
     notice_id = _notice_id(meta, source)
-    reading = read_plan(plan, registry, defined, simple, options.extra_registries)
+    # the notice's own rule that the first-listed unit leads: preamble or table headers
+    headers = [" ".join(t.header) for t in found.tables.values()]
+    framing = [  # paragraphs before the plan's first heading or row
+        b.analysed
+        for b in itertools.takewhile(
+            lambda b: b.kind == "paragraph" and number(b.analysed) is None, found.blocks
+        )
+    ]
+    position = position_rule([*preamble_analysed, *headers, *framing])
+    printed = [b.analysed for b in blocks if b.kind == "paragraph"]
+    reading = read_plan(
+        plan, registry, defined, simple, options.extra_registries, position, printed
+    )
     clauses, assignments_by_clause, units = reading.clauses, reading.by_clause, reading.units
     tasks = _tasks(plan, notice_id, meta, assignments_by_clause)
     notice = Notice(

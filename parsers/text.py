@@ -7,13 +7,17 @@ them, whatever reader the paragraphs came from.
 
 from __future__ import annotations
 
+import regex
+
 from parsers.blocks import Block, Document
 from parsers.decode import read
 from parsers.flattened import is_pipe_row
-from parsers.furniture import is_furniture
+from parsers.furniture import furniture_lines
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.readers import Relabel
 from schemas import Provenance
+
+_LINE_BREAK = regex.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def parse(
@@ -31,9 +35,12 @@ def parse(
 
 def parse_text(text: str) -> Document:
     blocks: list[Block] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip().replace("\u3000", " ").strip()
-        if not line or (is_furniture(line) and not is_pipe_row(line)):
+    # line breaks only: str.splitlines would also break at the record separators (U+001C–
+    # U+001E) that stray into scraped text, which parsers/clean.py removes
+    lines = [raw.strip().replace("\u3000", " ").strip() for raw in _LINE_BREAK.split(text)]
+    furniture = furniture_lines(lines)
+    for lineno, (line, dropped) in enumerate(zip(lines, furniture, strict=True), start=1):
+        if not line or (dropped and not is_pipe_row(line)):
             continue
         blocks.append(Block("paragraph", line, Provenance(line_start=lineno, line_end=lineno)))
     return Document("text", blocks)

@@ -25,6 +25,9 @@ _PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
 _PLATE = regex.compile(r"^(.+?)[(（]([^()（）]+)[)）]$")
 _COLLECTIVE = regex.compile(r"^(?:\p{Han}{0,4}?各|各|\p{Han}{0,3}有关|\p{Han}{0,3}相关)")
 MAX_NAME = 40
+_GENERIC = frozenset({"单位", "部门", "机构", "组织", "企业", "事业单位", "企事业单位", "部门单位"})
+# a bare party committee before a government is one joint name: 市委市政府督查室
+_JOINT = regex.compile(r"[省市区县镇乡]委$")
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Registry:
             return None
         i = pos
         limit = min(len(text), pos + MAX_NAME)
+        weak: int | None = None  # where a name could end before a word such as 全面
         while i < limit:
             ch = text[i]
             if ch in OPEN:
@@ -84,28 +88,38 @@ class Registry:
                     ):
                         return close
                     return i
+                if i > pos and self.places(head) and self._boundary(text, close, lexicon, depth):
+                    return close  # 各县（市、区）, a collective of places
                 i = close  # parentheses inside a name: 各县（市、区）人民政府
                 continue
             if _PUNCT.match(ch) or (text.startswith(("“", "”", "《"), i)):
-                return None
+                return weak
             i += 1
             if i < len(text) and text[i] in OPEN:
                 continue  # decided when the loop reaches the parenthesis
             name = text[pos:i]
-            if (self._ends_unit(name) or self._places(name)) and self._boundary(
-                text, i, lexicon, depth
+            # a name ending in a level word (各乡) is not one of two printed together
+            together = not name.endswith(tuple(self.levels))
+            if (self._ends_unit(name) or self.places(name)) and self._boundary(
+                text, i, lexicon, depth, together=together
             ):
-                return None if lexicon.inside_stop.search(text, pos, i) else i
-        return None
+                if lexicon.inside_stop.search(text, pos, i):
+                    return weak
+                if not self._weak(text, i, lexicon):
+                    return i
+                # 区委 before 全面…: an adverb may also run on inside a longer name
+                # (区委全面深化改革委员会办公室); the longer name wins when there is one
+                weak = weak or i
+        return weak
 
     def _ends_unit(self, name: str) -> bool:
         if len(name) < 2:
             return False
         return name in self.known or name.endswith(self._suffixes or tuple(self.suffixes))
 
-    def _places(self, name: str) -> bool:
+    def places(self, name: str) -> bool:
         """A collective of places, which no unit suffix ends: 各设区市, 各区县, 各乡镇."""
-        return len(name) >= 3 and name.startswith("各") and name.endswith(tuple(self.levels))
+        return len(name) >= 2 and name.startswith("各") and name.endswith(tuple(self.levels))
 
     def _inside_word(self, text: str, i: int) -> bool:
         """Does a name word (社会, 应急…) start at i or run across it?"""
@@ -115,20 +129,55 @@ class Registry:
                     return True
         return False
 
-    def _boundary(self, text: str, i: int, lexicon: Lexicon, depth: int) -> bool:
+    def _boundary(
+        self, text: str, i: int, lexicon: Lexicon, depth: int, *, together: bool = True
+    ) -> bool:
+        """Can a name end at i: punctuation, a role word, or (`together`) another name that
+        starts with a level word (区审计局|区统计局)?"""
         if i >= len(text) or _PUNCT.match(text, i) or text[i] in OPEN:
             return True
         if self._inside_word(text, i):
             return False
+        if (
+            together
+            and depth < 2
+            and not _JOINT.match(text, max(0, i - 2), i)
+            and text.startswith(tuple(self.levels), i)
+            and self.unit_at(text, i, lexicon, depth + 1) is not None
+        ):
+            return True  # two names printed together: 区审计局区统计局 (GOLD-GUIDE)
         marker = lexicon.marker_at(text, i)
         if marker is None:
             return False
+        if (
+            marker.kind == "co_prefix"
+            and marker.end - marker.start > 1
+            and (marker.end >= len(text) or _PUNCT.match(text, marker.end))
+        ):
+            return True  # …局会办。: the role word ends the clause
+        if marker.kind == "co_prefix" and text[i - 1] == "委" and text[i : i + 2] != "会同":
+            return False  # 区安委会各成员单位, 管委会: 会 after 委 belongs to the name
         if marker.kind in ("conj", "co_prefix"):
             # 区司法局和区财政局: 和 separates two units; 区住房和城乡建设局 is one
             return depth < 2 and self.unit_at(text, marker.end, lexicon, depth + 1) is not None
         return True
 
+    @staticmethod
+    def _weak(text: str, i: int, lexicon: Lexicon) -> bool:
+        """Does a name end at i only before an adverb (全面, 进一步…), not before punctuation
+        or a role word?"""
+        if i >= len(text) or _PUNCT.match(text, i) or text[i] in OPEN:
+            return False
+        marker = lexicon.marker_at(text, i)
+        return marker is not None and marker.kind == "boundary"
+
     # naming ------------------------------------------------------------------------------
+    @staticmethod
+    def generic(name: str) -> bool:
+        """A name that is a kind of unit and nothing more (单位, 部门): it cannot stand on its
+        own, so after 、 it belongs to the collective before it (市直有关部门、单位)."""
+        return name in _GENERIC
+
     def is_collective(self, name: str) -> bool:
         return bool(_COLLECTIVE.match(name))
 
@@ -186,7 +235,7 @@ def expand_abbreviations(names: Iterable[str], registry: Registry) -> dict[str, 
             for long in names
             if len(long) > len(short)
             and long.startswith(level)
-            and long[-1] == short[-1]
+            and _last(long) == _last(short)
             and not registry.is_collective(long)
             and _subsequence(short[len(level) :], long[len(level) :])
             and short[len(level)] == long[len(level)]
@@ -194,6 +243,15 @@ def expand_abbreviations(names: Iterable[str], registry: Registry) -> dict[str, 
         if len(hits) == 1:
             out[short] = hits[0]
     return out
+
+
+def _last(name: str) -> str:
+    """The last character a short form keeps of a name: 委员会 and 办公室 are cut to 委, 办
+    (市发改委 ← 市发展和改革委员会, 市委依法治市办 ← 市委全面依法治市委员会办公室)."""
+    for ending, short in (("委员会", "委"), ("办公室", "办")):
+        if name.endswith(ending):
+            return short
+    return name[-1]
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -15,14 +15,17 @@ import unicodedata
 import regex
 
 from parsers.blocks import Block, Cell
-from parsers.cells import Classifier, filled
+from parsers.cells import Classifier, filled, is_bare_number
 from parsers.flattened import is_rule
 from parsers.ladder import Label, int_to_cn, number
+from parsers.notes import only_note
 from parsers.plan import Piece, Plan, PlanTask, RawClause, norm_title
 from parsers.tables import Table
 from schemas import NoticeWarning, Provenance, Section
 
 _FIRST_SENTENCE = regex.compile(r"[^。]*。?")
+# a sentence: up to 。；！？, or a half-width full stop between two characters (…信息.区财政局…)
+_SENTENCE = regex.compile(r"(?:[^。；;！!？?.]|\.(?!\p{Han}))+(?:[。；;！!？?]+|\.(?=\p{Han}))?")
 # a bracketed remark that is not a clause although it may end in a unit suffix
 _NOT_CLAUSE = regex.compile(r"(?:以下)?(?:简称|下称)|含|包括|不含|如|即")
 # GOLD-GUIDE, "Framing paragraphs are not tasks": the headings whose plain paragraphs frame
@@ -152,6 +155,8 @@ class Walker:
         if is_rule(analysed):
             return
         text, analysed, trailing = self._split_trailing_clause(text, analysed)
+        if trailing is None:
+            text, analysed, trailing = self._split_trailing_sentences(text, analysed)
         label = number(analysed)
         clause = RawClause([Piece(trailing, None, prov)]) if trailing is not None else None
         if clause is not None and not analysed.strip():  # （责任单位：…） on its own line
@@ -206,6 +211,23 @@ class Walker:
         if clause is not None:
             self.attach(clause, task)
 
+    def _split_trailing_sentences(self, text: str, analysed: str) -> tuple[str, str, str | None]:
+        """'任务正文。区财政局牵头，区审计局配合。' → the text, and the clause: the last sentences
+        of a line, when each reads as a clause (names with role words, or a label) and a
+        sentence of the task stays before them."""
+        cuts = [m.end() for m in _SENTENCE.finditer(analysed) if _depth(analysed, m.end()) == 0]
+        if len(cuts) < 2 or len(text) != len(analysed):
+            return text, analysed, None
+        at = None
+        for k in range(len(cuts) - 2, -1, -1):  # the clause starts after cuts[k]
+            sentence = analysed[cuts[k] : cuts[k + 1]].strip()
+            if not sentence or not self.classifier.looks_like_clause(sentence):
+                break
+            at = cuts[k]
+        if at is None or number(analysed[at:].strip()) is not None or is_bare_number(analysed[:at]):
+            return text, analysed, None
+        return text[:at].rstrip(), analysed[:at].rstrip(), text[at:].strip()
+
     def _split_trailing_clause(self, text: str, analysed: str) -> tuple[str, str, str | None]:
         """'任务正文。（市财政局牵头，市司法局配合）' → the text, and the clause without its
         brackets; a line that is only a bracketed clause is all clause."""
@@ -214,7 +236,11 @@ class Walker:
             return text, analysed, None
         open_at, close_at = cut
         inner = analysed[open_at + 1 : close_at]
-        if _NOT_CLAUSE.match(inner) or not self.classifier.looks_like_clause(inner, strict=False):
+        if (
+            _NOT_CLAUSE.match(inner)
+            or only_note(inner)  # （列第一位的为牵头单位，下同）: a note, not a clause
+            or not self.classifier.looks_like_clause(inner, strict=False)
+        ):
             return text, analysed, None
         if len(text) != len(analysed):  # the printed form differs in length: cut it on its own
             printed_cut = _trailing_brackets(text)
@@ -374,6 +400,17 @@ class Walker:
             return
         n = sum(1 for s in self.plan.sections if s.level == 1) + 1
         self.heading(Label(1, "", int_to_cn(n), cell.text.strip()), prov)
+
+
+def _depth(text: str, end: int) -> int:
+    """How many brackets are open at text[end]."""
+    depth = 0
+    for ch in text[:end]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+    return depth
 
 
 def _trailing_brackets(text: str) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -85,3 +86,14 @@ def snapshot(db: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[objec
         }
     finally:
         con.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The clause corpus's score per phrasing kind, when it ran."""
+    from tests import test_clause_corpus
+
+    lines = test_clause_corpus.score_lines()
+    if lines:
+        terminalreporter.section("clause corpus, per phrasing kind")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,29 @@
+"""Text that is not text, taken out before any analysis (GOLD-GUIDE, "Characters that are not
+text"): zero-width and other format characters (U+200B–U+200F, U+2060–U+2064, U+FEFF, U+00AD,
+bidi embeddings and isolates: Unicode category Cf) and stray control characters (category Cc,
+other than a tab or a line break) are removed; the rest is put in Unicode's composed form
+(NFC). Two names a removed character leaves side by side are told apart as names printed
+together (parsers/units.py). The mirror sites' pinyin (發(fā)) is
+removed where the text is decoded (parsers/decode.py).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_KEEP = frozenset("\n\t")
+
+
+def clean(text: str) -> str:
+    """The text without format and control characters, in NFC."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind == "Cf":
+            continue
+        if kind == "Cc" and ch not in _KEEP:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
