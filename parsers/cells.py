@@ -227,7 +227,11 @@ class Classifier:
 
     def _names_from(self, text: str, pos: int) -> int | None:
         """Where a list of unit names starting at pos ends (区各单位、各镇街…), or None; a
-        second plate printed after a space (省编办 (省审改办)) belongs to its name."""
+        second plate printed after a space (省编办 (省审改办)) belongs to its name. A name
+        never starts with a verb (推行企业开办… is no unit)."""
+        marker = self.lexicon.marker_at(text, pos)
+        if marker is not None and marker.kind == "boundary":
+            return None
         end = self.registry.unit_at(text, pos, self.lexicon)
         while end is not None:
             if plate := _SPACED_PLATE.match(text, end):

@@ -46,6 +46,8 @@ from schemas import (
 )
 
 _SPACES = regex.compile(r"\s+")
+# the office that prints the notice, and when: 盐城市人民政府办公室　2023年3月21日印发
+_PRINTED_ON = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发\s*$")
 _END_OF_PLAN = regex.compile(
     r"^(?:公开方式|抄送|附件\s*\d*\s*[:：]|（此件|\(此件|此件|印发日期|扫一扫)"
 )
@@ -158,7 +160,11 @@ def _plan_end(blocks: list[Block], start: int) -> int:
     seen = False
     for i in range(start, len(blocks)):
         b = blocks[i]
-        if b.kind == "paragraph" and seen and _END_OF_PLAN.match(b.analysed):
+        if (
+            b.kind == "paragraph"
+            and seen
+            and (_END_OF_PLAN.match(b.analysed) or _PRINTED_ON.search(b.analysed))
+        ):
             return i
         if (
             seen

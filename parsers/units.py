@@ -25,6 +25,7 @@ _PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
 _PLATE = regex.compile(r"^(.+?)[(（]([^()（）]+)[)）]$")
 _COLLECTIVE = regex.compile(r"^(?:\p{Han}{0,4}?各|各|\p{Han}{0,3}有关|\p{Han}{0,3}相关)")
 MAX_NAME = 40
+_MODAL = regex.compile(r"要|应|须|将|可|需|并")
 _GENERIC = frozenset({"单位", "部门", "机构", "组织", "企业", "事业单位", "企事业单位", "部门单位"})
 # a bare party committee before a government is one joint name: 市委市政府督查室
 _JOINT = regex.compile(r"[省市区县镇乡]委$")
@@ -105,7 +106,10 @@ class Registry:
             ):
                 if lexicon.inside_stop.search(text, pos, i):
                     return weak
-                if not self._weak(text, i, lexicon):
+                strong = not self._weak(text, i, lexicon)
+                if weak is not None and not self._longer_name(text, weak, i, strong):
+                    return weak
+                if strong:
                     return i
                 # 区委 before 全面…: an adverb may also run on inside a longer name
                 # (区委全面深化改革委员会办公室); the longer name wins when there is one
@@ -161,6 +165,14 @@ class Registry:
             # 区司法局和区财政局: 和 separates two units; 区住房和城乡建设局 is one
             return depth < 2 and self.unit_at(text, marker.end, lexicon, depth + 1) is not None
         return True
+
+    def _longer_name(self, text: str, weak: int, end: int, strong: bool) -> bool:
+        """Does a name run on past where it could have ended (区委|全面深化改革委员会办公室,
+        市委|依法治市办牵头)? Into an institution's long suffix (委员会, 办公室, 领导小组…) or
+        up to a role word or punctuation, and never over a modal verb (县工业和信息化局|要加
+        强跟踪督办 is a name and a sentence)."""
+        long_suffix = any(len(s) >= 3 and text.endswith(s, 0, end) for s in self._suffixes)
+        return (long_suffix or strong) and not _MODAL.search(text, weak, end)
 
     @staticmethod
     def _weak(text: str, i: int, lexicon: Lexicon) -> bool:

@@ -221,10 +221,14 @@ class Walker:
         at = None
         for k in range(len(cuts) - 2, -1, -1):  # the clause starts after cuts[k]
             sentence = analysed[cuts[k] : cuts[k + 1]].strip()
-            if not sentence or not self.classifier.looks_like_clause(sentence):
+            if (
+                not sentence
+                or is_bare_number(analysed[: cuts[k]])  # the task keeps its first sentence
+                or not self.classifier.looks_like_clause(sentence)
+            ):
                 break
             at = cuts[k]
-        if at is None or number(analysed[at:].strip()) is not None or is_bare_number(analysed[:at]):
+        if at is None or number(analysed[at:].strip()) is not None:
             return text, analysed, None
         return text[:at].rstrip(), analysed[:at].rstrip(), text[at:].strip()
 
