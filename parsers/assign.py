@@ -26,6 +26,7 @@ _DEFINED = regex.compile(r"[(（]\s*(?:以下)?简称\s*[“\"]?([^”\"）)]{2,
 _LIST_SPLIT = regex.compile(r"[、，,；;\n]")
 _NAME = regex.compile(r"\p{Han}[\p{Han}()（）·]{1,29}")
 _EDGE = " \t。.；;，,、：:"
+_ETC = regex.compile(r"等(?:有关|相关)?(?:部门|单位)?$")
 
 
 @dataclass
@@ -254,6 +255,8 @@ def _listed_names(text: str, found: list[Found]) -> list[tuple[int, int]]:
                 a += 1
             while b > a and line[b - 1] in _EDGE:
                 b -= 1
+            if (tail := _ETC.search(line, a, b)) is not None:
+                b = tail.start()  # …、商贸物流园等: the list ends with the last name
             start, end = offset + a, offset + b
             name = line[a:b]
             if (

@@ -35,7 +35,7 @@ COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
         "co",
         (
             *("配合单位", "配合部门", "协办单位", "参与单位", "会办单位", "协同单位"),
-            *("配合处室", "配合科室", "协助单位", "协助部门", "配合"),
+            *("配合处室", "配合科室", "协助单位", "协助部门", "协同部门", "协作单位", "配合"),
         ),
     ),
     (
@@ -50,7 +50,8 @@ COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
         "deadline",
         (
             *("完成时限", "完成时间", "完成期限", "时限要求", "时间进度", "时限"),
-            *("时间节点", "进度安排", "时间要求", "完成时间节点", "推进时限"),
+            *("时间节点", "进度安排", "时间要求", "完成时间节点", "推进时限", "时间安排"),
+            *("进度要求", "完成节点", "完成期限", "办结时限"),
         ),
     ),
     ("note", ("备注", "说明")),
@@ -77,13 +78,18 @@ _HEADER_WORDS = regex.compile("|".join(w for _, ws in COLUMN_ROLES for w in ws))
 # a qualifier (主要责任单位, 协同配合单位)
 _QUALIFIER = "主要|具体|协同|其他|相关|重点|直接"
 _HEADER_CELL = regex.compile(
-    rf"(?:{_QUALIFIER})?(?:{_HEADER_WORDS.pattern})"
+    rf"(?:{_QUALIFIER}|\p{{Han}}{{1,2}}(?={_HEADER_WORDS.pattern}))?(?:{_HEADER_WORDS.pattern})"
     rf"(?:[和及与、/／]?(?:{_HEADER_WORDS.pattern})){{0,2}}"
 )
 _CELL_SEP = regex.compile(r"[\s|｜]+")
 _NOTE = regex.compile(r"[(（][^()（）]*[)）]")
 _SPACES = regex.compile(r"\s+")
-_BARE_NUMBER = regex.compile(r"\s*(?:\d{1,5}|[一二三四五六七八九十]{1,3})\s*[.、．]?\s*")
+# a 序号 cell on its own: 1, 12., 三、, （一）, (1)
+_BARE_NUMBER = regex.compile(
+    r"\s*(?:(?:\d{1,5}|[一二三四五六七八九十]{1,3})\s*[.、．]?"
+    r"|[(（]\s*(?:\d{1,5}|[一二三四五六七八九十]{1,3})\s*[)）])\s*"
+)
+_DITTO = regex.compile(r"\s*(?:同上(?:栏|行)?|〃|”)\s*[。.]?\s*")
 _NONE_CELL = regex.compile(r"\s*(?:[/／\\—–-]+|无|暂无)\s*")  # "/" in a unit column: nobody
 _CLAUSE_START = regex.compile(r"^(?:由|请|会同|配合)")
 _LIST_SEP = regex.compile(r"\s*(?:[、，,和及与；;]|以及)\s*|\s+")
@@ -101,12 +107,30 @@ def column_role(header: str) -> str | None:
 
 def header_roles(headers: list[str]) -> list[str | None]:
     """The roles of a header's columns. Of two task columns (重点任务 | 工作内容) the second
-    holds the work in detail."""
+    holds the work in detail; a header with no task column (推进措施 | 责任单位) has its work
+    in its first detail column."""
     roles = [column_role(h) if h.strip() else None for h in headers]
     for i, role in enumerate(roles):
         if role == "task" and "task" in roles[:i]:
             roles[i] = "detail"
+    if "task" not in roles and "detail" in roles:
+        roles[roles.index("detail")] = "task"
     return roles
+
+
+def subheaders(headers: list[str]) -> list[str]:
+    """A header over two rows read as one: 责任单位 over 牵头单位 | 配合单位 becomes those two
+    columns where 责任单位 stood (序号 | 工作任务 | 责任单位 | 完成时限 + 牵头单位 | 配合单位)."""
+    roles = [column_role(h) for h in headers]
+    split = [i for i, r in enumerate(roles) if r in ("lead", "co")]
+    if "clause" not in roles or not split or split[0] < roles.index("clause"):
+        return headers
+    at = roles.index("clause")
+    if len(split) < 2 and split[0] == at + 1:
+        return headers  # 主要责任单位 | 协同配合单位: a lead column beside a co column
+    parts = [headers[i] for i in split]
+    rest = [h for i, h in enumerate(headers) if i not in split and i != at]
+    return [*rest[:at], *parts, *rest[at:]]
 
 
 def header_cells(analysed: str) -> list[str]:
@@ -122,17 +146,26 @@ def header_cells(analysed: str) -> list[str]:
 
 
 def is_header_row(texts: list[str]) -> bool:
-    """A table row whose filled cells are all header words (two at least), maybe with a note
-    in brackets."""
-    filled = [_NOTE.sub("", t).strip() for t in texts if t.strip()]
-    return len(filled) >= 2 and all(
-        len(t) <= 20 and _HEADER_WORDS.search(t) and not number(t) for t in filled
-    )
+    """A table row of header words: two at least, most of its filled cells, none of them data
+    (a number, a sentence); a cell may hold a note in brackets or spaces between its
+    characters (责 任 单 位). A header word fengong does not know (时间安排) may stand among
+    known ones: its column's role then comes from what the column holds."""
+    filled = [_CELL_SEP.sub("", _NOTE.sub("", t)) for t in texts if t.strip()]
+    if len(filled) < 2 or any(len(t) > 20 or number(t) or is_bare_number(t) for t in filled):
+        return False
+    known = sum(1 for t in filled if _HEADER_WORDS.search(t))
+    return known >= 2 and known * 3 >= len(filled) * 2
 
 
 def is_none_cell(text: str) -> bool:
     """ "/" or 无 in a unit or deadline column: nobody, no date."""
     return _NONE_CELL.fullmatch(text) is not None
+
+
+def is_ditto(text: str) -> bool:
+    """A cell that says "the same as above" (同上, 同上。, 〃): it holds what the cell above
+    it holds, as a merged cell would (GOLD-GUIDE: inherited)."""
+    return _DITTO.fullmatch(text) is not None
 
 
 def filled(text: str) -> bool:

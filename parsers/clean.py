@@ -4,18 +4,25 @@ bidi embeddings and isolates: Unicode category Cf) and stray control characters 
 other than a tab or a line break) are removed; the rest is put in Unicode's composed form
 (NFC). Two names a removed character leaves side by side are told apart as names printed
 together (parsers/units.py). The mirror sites' pinyin (發(fā)) is
-removed where the text is decoded (parsers/decode.py).
+removed where the text is decoded (parsers/decode.py). Markdown's strong emphasis
+(**一、总体要求**), which pages copied from an editor keep, is markup, not text: its stars go.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+import regex
+
 _KEEP = frozenset("\n\t")
+_STRONG = regex.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
 def clean(text: str) -> str:
-    """The text without format and control characters, in NFC."""
+    """The text without format and control characters and without markdown's **…**, in
+    NFC."""
+    if "**" in text:
+        text = _STRONG.sub(r"\1", text)
     if text.isascii() and text.isprintable():
         return text
     out = []

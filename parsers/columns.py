@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parsers.blocks import Block, Cell
-from parsers.cells import Classifier, Content, header_roles
+from parsers.cells import Classifier, Content, header_roles, is_ditto
 from parsers.flattened import RawCell
 from parsers.ladder import number
 
 # Columns whose empty cell in a text table is the merged cell above it.
-_CARRIED = ("section", "task", "lead", "co", "clause", "deadline")
+CARRIED = ("section", "task", "lead", "co", "clause", "deadline")
 
 
 def roles_from(header_rows: list[list[str]], width: int) -> list[str | None]:
@@ -48,12 +48,14 @@ class Carry:
         out: dict[int, Cell] = {}
         for col, c in cells:
             role = roles[col] if col < len(roles) else None
+            if role in CARRIED and is_ditto(c.analysed) and col in self.above:
+                continue  # 同上: the cell above, carried
             if c.analysed.strip():
                 out[col] = Cell(c.text, col=col, analysed=c.analysed, role=role)
-                if role in _CARRIED:
+                if role in CARRIED:
                     self.above[col] = c
         for col, role in enumerate(roles):
-            if col in out or role not in _CARRIED or col not in self.above:
+            if col in out or role not in CARRIED or col not in self.above:
                 continue
             up = self.above[col]
             out[col] = Cell(up.text, origin=False, col=col, analysed=up.analysed, role=role)

@@ -12,19 +12,22 @@ a flattened header is rebuilt there too, with parsers/rows.py.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from parsers.blocks import Block
-from parsers.cells import Classifier, Content, column_role
+from parsers.cells import Classifier, Content, column_role, header_cells
 from parsers.lexicon import Marker
 from schemas import Provenance
 
 # | cell | cell |, or a row written without its first bar (cell | cell |): two bars at least,
 # so a line with one trailing bar is not a table.
-_PIPE_ROW = regex.compile(r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].*))[|｜]\s*$")
+_PIPE_ROW = regex.compile(
+    r"^\s*(?:[|｜](?P<cells>.*)|(?P<cells>[^|｜]+[|｜].*))[|｜]\s*$", regex.DOTALL
+)
 _RULE_ROW = regex.compile(r"^[\s|｜:：\-—=+]+$")  # markdown's |---|---| separator
 _BAR = regex.compile(r"^\s*[|｜]\s*$")
 _ONE_CELL = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)[|｜]\s*$")  # 一、… | : a row of one cell
@@ -33,8 +36,11 @@ _ONE_CELL = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)[|｜]\s*$")  # 一、
 _CELL_BARS = regex.compile(r"^\s*[|｜]?(?P<cells>[^|｜]+)(?P<bars>[|｜][|｜\s]*)$")
 ROW_END = "||"  # put after the last cell of a row when the page marks it
 _SPLIT = regex.compile(r"[|｜]")
+_WIDE_GAP = regex.compile(r"\t|\s{2,}")  # between the cells of a table set out with spaces
+_GAP = regex.compile(r"\s+")
 MAX_CELL_LINES = 8  # a cell of a bar run printed over more lines than this is no cell
-_SPACE_COLON = regex.compile(r"[\s:：]")
+_SPACE_COLON = regex.compile(r"[\s:：【】\[\]]")
+_PART_SEP = regex.compile(r"[；;，,]\s*|\s{2,}")
 
 
 @dataclass
@@ -61,28 +67,101 @@ def is_pipe_row(analysed: str) -> bool:
 
 def _pipe_cells(text: str) -> list[str]:
     m = _PIPE_ROW.match(text) or _ONE_CELL.match(text)
-    return [c.strip() for c in _SPLIT.split(m["cells"])] if m else [text.strip()]
+    if m:
+        return [c.strip() for c in _SPLIT.split(m["cells"])]
+    return [c.strip() for c in _SPLIT.split(text)]  # a row without its outer bars
 
 
-def pipe_rows(blocks: Sequence[Block], start: int) -> tuple[list[RawRow], int]:
-    """The pipe rows from blocks[start] on (markdown rules skipped), and where they end."""
+def spaced_header(analysed: str) -> bool:
+    """A header whose cells are set apart by tabs or runs of spaces: 序号⇥工作任务⇥责任单位."""
+    return bool(_WIDE_GAP.search(analysed.strip())) and len(header_cells(analysed)) >= 2
+
+
+def spaced_rows(blocks: Sequence[Block], start: int) -> tuple[list[RawRow], int]:
+    """Rows of a table set out with tabs or spaces, from blocks[start] (its header) on: each
+    line cut at its white space, while lines have two cells at least."""
     rows: list[RawRow] = []
     i = start
     while i < len(blocks) and blocks[i].kind == "paragraph":
         b = blocks[i]
-        if _PIPE_ROW.match(b.analysed) is None and not (
-            rows and (_ONE_CELL.match(b.analysed) or is_rule(b.analysed))
+        analysed = [c for c in _GAP.split(b.analysed.strip()) if c]
+        printed = [c for c in _GAP.split(b.text.strip()) if c]
+        if len(analysed) < 2:
+            break
+        if len(printed) != len(analysed):
+            printed = analysed
+        rows.append(
+            RawRow([RawCell(p, a) for p, a in zip(printed, analysed, strict=True)], b.provenance)
+        )
+        i += 1
+    return rows, i
+
+
+def loose_pipe_rows(blocks: Sequence[Block], start: int) -> bool:
+    """Does a table of rows written without their outer bars start at blocks[start]
+    (序号 | 工作任务 | 责任单位 / 1 | … | … )? Two bars a line at least, over three lines or
+    under a header line: a single line such as a site's 首页 | 政务公开 | 网站地图 is none."""
+    run = 0
+    for b in blocks[start : start + 3]:
+        if b.kind != "paragraph" or len(_SPLIT.findall(b.analysed)) < 2:
+            break
+        run += 1
+    return run >= 3 or (run >= 2 and len(header_cells(blocks[start].analysed)) >= 2)
+
+
+def pipe_rows(blocks: Sequence[Block], start: int, loose: bool = False) -> tuple[list[RawRow], int]:
+    """The pipe rows from blocks[start] on (markdown rules skipped), and where they end;
+    `loose`: rows may come without their outer bars (1 | 任务 | 区财政局)."""
+    rows: list[RawRow] = []
+    i = start
+    while i < len(blocks) and blocks[i].kind == "paragraph":
+        b = blocks[i]
+        # a row whose cells wrap over several lines: 1 | 迭代升级…平台， / 接入…。 | 区委政法委 |
+        wrapped = _wrapped_row(blocks, i, _bars(blocks[start].analysed)) if rows else None
+        loose_row = loose and len(_SPLIT.findall(b.analysed)) >= 2
+        if (
+            _PIPE_ROW.match(b.analysed) is None
+            and not loose_row
+            and not wrapped
+            and not (rows and (_ONE_CELL.match(b.analysed) or is_rule(b.analysed)))
         ):
             break
         i += 1
         if is_rule(b.analysed):  # |---|---| , or a lone | between rows
             continue
-        printed, analysed = _pipe_cells(b.text), _pipe_cells(b.analysed)
+        text, analysed_text, prov = b.text, b.analysed, b.provenance
+        if wrapped:
+            text = "\n".join(w.text for w in wrapped)
+            analysed_text = "\n".join(w.analysed for w in wrapped)
+            prov = _span(prov, wrapped[-1].provenance)
+            i += len(wrapped) - 1
+        printed, analysed = _pipe_cells(text), _pipe_cells(analysed_text)
         if len(printed) != len(analysed):
             printed = analysed
         cells = [RawCell(p, a) for p, a in zip(printed, analysed, strict=True)]
-        rows.append(RawRow(cells, b.provenance))
+        rows.append(RawRow(cells, prov))
     return rows, i
+
+
+def _bars(analysed: str) -> int:
+    return len(_SPLIT.findall(analysed))
+
+
+def _wrapped_row(blocks: Sequence[Block], i: int, width: int) -> list[Block] | None:
+    """The lines of one row printed over several (its cells wrap), when blocks[i] has fewer
+    bars than the header's `width` and the lines after it make up exactly that many."""
+    bars = _bars(blocks[i].analysed)
+    if width < 2 or not 0 < bars < width:
+        return None
+    run = [blocks[i]]
+    for b in blocks[i + 1 : i + MAX_CELL_LINES]:
+        if b.kind != "paragraph" or is_rule(b.analysed) or _bars(b.analysed) >= width:
+            return None  # a whole row of its own: the line before it is no part of a row
+        run.append(b)
+        bars += _bars(b.analysed)
+        if bars >= width:
+            return run if bars == width else None
+    return None
 
 
 def unbarred(blocks: Sequence[Block]) -> list[Block]:
@@ -194,8 +273,11 @@ def line_group(
                 cells.append(_joined(clause_lines))
                 roles.append("clause")
                 clause_lines = []
-            cells.append(RawCell(b.text, b.analysed))
-            roles.append(_label_role(b.analysed, label))
+            # 牵头单位：X；配合单位：Y；完成时限：Z on one line: a cell for each label
+            for printed, analysed in labelled_parts(b.text, b.analysed, classifier):
+                part_label = classifier.lexicon.label_at(analysed, 0)
+                cells.append(RawCell(printed, analysed))
+                roles.append(label_role(analysed, part_label) if part_label else "clause")
         elif kind in (Content.CLAUSE, Content.UNITS) and len(roles) == 1:
             clause_lines.append(b)  # an unlabelled clause: only right under the task
         elif kind is Content.UNITS and roles[-1] in ("lead", "co", "clause") and not clause_lines:
@@ -213,11 +295,26 @@ def line_group(
     return RawRow(cells, _span(first.provenance, blocks[i - 1].provenance), roles), i
 
 
+def labelled_parts(text: str, analysed: str, classifier: Classifier) -> list[tuple[str, str]]:
+    """A labelled line cut where another label follows ；，or a space: 牵头单位：X；配合单位：Y."""
+    cuts = [0]
+    for m in _PART_SEP.finditer(analysed):
+        if classifier.lexicon.label_at(analysed, m.end()) is not None:
+            cuts.append(m.end())
+    cuts.append(len(analysed))
+    if len(cuts) == 2 or len(text) != len(analysed):
+        return [(text, analysed)]
+    return [
+        (text[a:b].strip().rstrip("；;，,"), analysed[a:b].strip().rstrip("；;，,"))
+        for a, b in itertools.pairwise(cuts)
+    ]
+
+
 def _task_line(kind: Content) -> bool:
     return kind in (Content.HEADING, Content.TASK, Content.SUBITEM, Content.TEXT, Content.TITLE)
 
 
-def _label_role(analysed: str, label: Marker) -> str | None:
+def label_role(analysed: str, label: Marker) -> str | None:
     """The column a labelled line stands for: its role word, or for 完成时限：/分管领导：
     (label_none) what the label word names."""
     kind = label.kind.removeprefix("label_")

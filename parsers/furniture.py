@@ -31,6 +31,10 @@ _MARKERS = [
     r".{0,20}\|\s*English\b",
     r"(?:简体版|繁体版|繁體版|无障碍浏览|长者助手)",
     r"【\s*(?:我要纠错|打印|关闭|收藏)[^】]{0,4}】",
+    # a site's links standing alone on a line
+    r"(?:网站地图|附件下载|相关附件|返回顶部|政府信息公开|相关阅读|相关文章|打印本页)\s*[:：]?\s*$",
+    # a page number: — 2 —, - 3 -, 第 2 页
+    r"[—\-－–]+\s*\d{1,4}\s*[—\-－–]+\s*$|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?\s*$",
 ]
 _FURNITURE = regex.compile(r"^\s*(?:" + "|".join(_MARKERS) + r")", regex.V1)
 

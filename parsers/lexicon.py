@@ -37,7 +37,15 @@ class Lexicon:
         assert isinstance(labels, dict)
         self.labels: dict[str, str] = {w: k for k, ws in labels.items() for w in ws}
         label_words = "|".join(regex.escape(w) for w in sorted(self.labels, key=len, reverse=True))
-        self._label = regex.compile(rf"\s*({label_words})\s*[:：]\s*")
+        long_words = "|".join(
+            regex.escape(w) for w in sorted(self.labels, key=len, reverse=True) if len(w) >= 3
+        )
+        # 牵头单位：X, and as pages also print it: 【牵头单位】X, 牵头单位  X (no colon)
+        self._label = regex.compile(
+            rf"\s*[【\[]?({label_words})\s*[:：]\s*"
+            rf"|\s*[【\[]({label_words})[】\]]\s*[:：]?\s*"
+            rf"|\s*({long_words})(?:\s+|\s*[:：]\s*)(?=\S)"
+        )
         # object words of two or more characters never sit inside a unit name: a name
         # found across 报送 (…完成情况报送区政数局) starts after it
         roles = sorted((w for w, k in words.items() if k in ROLE_KINDS), key=len, reverse=True)
@@ -57,7 +65,10 @@ class Lexicon:
     def label_at(self, text: str, pos: int) -> Marker | None:
         """A 牵头单位： style label at pos; its kind is label_<role> (label_none for 分管领导)."""
         m = self._label.match(text, pos)
-        return Marker(f"label_{self.labels[m[1]]}", m.start(1), m.end()) if m else None
+        if m is None:
+            return None
+        group = next(g for g in (1, 2, 3) if m[g])
+        return Marker(f"label_{self.labels[m[group]]}", m.start(group), m.end())
 
 
 @cache

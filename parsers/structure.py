@@ -175,8 +175,13 @@ def _plan_end(blocks: list[Block], start: int) -> int:
             and metadata.is_sign_date(blocks[i + 1].analysed)
         ):
             return i
-        seen = seen or b.kind == "row" or number(b.analysed) is not None or is_pipe_row(b.analysed)
+        seen = seen or b.kind == "row" or number(b.analysed) is not None or _bars(b.analysed)
     return len(blocks)
+
+
+def _bars(analysed: str) -> bool:
+    """A line of a pipe table (two bars at least), with or without its outer bars."""
+    return is_pipe_row(analysed) or analysed.count("|") + analysed.count("｜") >= 2
 
 
 def _nothing_found(tables: dict[int, Table]) -> str:

@@ -16,10 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import regex
+
 from parsers import flattened
 from parsers.blocks import Block, Cell
-from parsers.cells import Classifier, Content, header_cells, header_roles, is_header_row
-from parsers.columns import Carry, guess_roles, roles_from, topic_columns
+from parsers.cells import (
+    Classifier,
+    Content,
+    header_cells,
+    header_roles,
+    is_ditto,
+    is_header_row,
+    subheaders,
+)
+from parsers.columns import CARRIED, Carry, guess_roles, roles_from, topic_columns
 from parsers.flattened import RawCell, RawRow
 from parsers.ladder import number
 from parsers.rows import align, segment, widen
@@ -46,6 +56,7 @@ class Table:
             "pipes": "a |-separated table",
             "bars": "a table printed a cell a line",
             "cells": "a table flattened a cell a paragraph",
+            "spaces": "a table set out with spaces",
             "lines": "task lines with responsibility lines",
         }
         columns = f" with columns {'|'.join(self.header)}" if self.header else ""
@@ -88,9 +99,12 @@ class _Stage:
                 while j < len(blocks) and blocks[j].kind == "row" and blocks[j].table == b.table:
                     j += 1
                 self._grid(blocks[i:j])
-            elif flattened.is_pipe_row(b.analysed):
-                rows, j = flattened.pipe_rows(blocks, i)
+            elif flattened.is_pipe_row(b.analysed) or flattened.loose_pipe_rows(blocks, i):
+                rows, j = flattened.pipe_rows(blocks, i, loose=True)
                 self._text_table(rows, "pipes")
+            elif flattened.spaced_header(b.analysed):
+                rows, j = flattened.spaced_rows(blocks, i)
+                self._text_table(rows, "spaces")
             elif (found := _bar_table(blocks, i))[0]:
                 rows, j = found
                 self._text_table(rows, "bars")
@@ -156,9 +170,17 @@ class _Stage:
             [[(c.col, c.analysed, c.origin) for c in r.cells] for r in body],
             self.classifier,
         )
+        above: dict[int, Cell] = {}
         for r in body:
-            for c in r.cells:
+            for k, c in enumerate(r.cells):
                 c.role = table.roles[c.col] if c.col < len(table.roles) else None
+                if is_ditto(c.analysed) and c.col in above and c.role in CARRIED:
+                    up = above[c.col]  # 同上: the cell above, as if merged over this one
+                    r.cells[k] = Cell(
+                        up.text, origin=False, col=c.col, analysed=up.analysed, role=c.role
+                    )
+                elif c.analysed.strip():
+                    above[c.col] = c
             r.table = table.index
             self.out.append(r)
         self._finish(table, body)
@@ -169,10 +191,14 @@ class _Stage:
         while rows and is_header_row([c.analysed for c in rows[0].cells]):
             headers.append(_trimmed([c.analysed for c in rows[0].cells]))
             rows = rows[1:]
+        if len(headers) == 2 and len(headers[1]) < len(headers[0]):
+            headers = [subheaders([*headers[0], *headers[1]])]  # 责任单位 over 牵头|配合
         width = max((len(h) for h in headers), default=0)
+        rows = _continued(rows)
         cells = [_trimmed_cells(r.cells) for r in rows]
         if headers:
             table = self._new_table(shape, headers[-1], roles_from(headers, width))
+            self._unknown_columns(table, cells)
         elif self.last_header is not None:
             table = self._new_table(shape, [], list(self.last_header.roles))
         else:
@@ -257,6 +283,7 @@ class _Stage:
             if not flattened.is_rule(b.analysed)
             for p in header_cells(b.analysed)
         ]
+        header = subheaders(header)
         table = self._new_table("cells", header, header_roles(header))
         end = header_end
         while end < len(blocks) and blocks[end].kind == "paragraph":
@@ -317,6 +344,18 @@ class _Stage:
         table.rows += 1
         table.numbered |= number(row.cells[0].analysed.strip()) is not None
 
+    def _unknown_columns(self, table: Table, cells: list[list[RawCell]]) -> None:
+        """Columns whose header word fengong does not know (时间安排) take the role of what
+        they hold, as a table without a header does."""
+        if None not in table.roles:
+            return
+        width = len(table.roles)
+        grid = [Block("row", "", Provenance(), _cells(row)) for row in cells if len(row) == width]
+        guessed = guess_roles(grid, width, self.classifier)
+        for col, role in enumerate(table.roles):
+            if role is None and guessed[col] not in (None, "task", "detail"):
+                table.roles[col] = guessed[col]
+
     def _guessed(self, table: Table, prov: Provenance) -> None:
         """A table with no header to name its columns: they were guessed from their content."""
         named = "|".join(r or "?" for r in table.roles)
@@ -331,6 +370,9 @@ class _Stage:
     def _finish(self, table: Table, rows: Sequence[Block]) -> None:
         table.rows += len(rows)
         table.numbered |= any(_numbered(r) for r in rows)
+
+
+_SENTENCE_END = regex.compile(r"[。！？；;.!?）)]\s*$")
 
 
 def _bar_table(blocks: Sequence[Block], i: int) -> tuple[list[RawRow], int]:
@@ -375,6 +417,28 @@ def _merge_row(
     first, last = members[0][1].provenance, members[-1][1].provenance
     prov = first.model_copy(update={"line_end": last.line_end})
     return cells, prov, None
+
+
+def _continued(rows: list[RawRow]) -> list[RawRow]:
+    """Rows with a row that only goes on with the one above joined to it: | | 乱停乱放等行为。 | |
+    under a cell ending without a sentence's end (…规范占道经营、). A lone cell after a cell
+    that ended its sentence is a row of its own (its other cells merged from above)."""
+    out: list[RawRow] = []
+    for row in rows:
+        filled_at = [k for k, c in enumerate(row.cells) if c.analysed.strip()]
+        if out and len(filled_at) == 1 and filled_at[0] > 0:
+            k = filled_at[0]
+            up = out[-1].cells
+            if k < len(up) and up[k].analysed.strip() and not _SENTENCE_END.search(up[k].analysed):
+                joined = RawCell(
+                    up[k].text + "\n" + row.cells[k].text,
+                    up[k].analysed + "\n" + row.cells[k].analysed,
+                )
+                cells = [*up[:k], joined, *up[k + 1 :]]
+                out[-1] = RawRow(cells, out[-1].provenance, out[-1].roles)
+                continue
+        out.append(row)
+    return out
 
 
 def _trimmed(texts: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ import unicodedata
 
 import regex
 
+from parsers import flattened
 from parsers.blocks import Block, Cell
 from parsers.cells import Classifier, filled, is_bare_number
 from parsers.flattened import is_rule
@@ -34,6 +35,7 @@ _FRAMING = regex.compile(
     r"^(?:指导思想|总体要求|工作目标|主要目标|总体目标|基本原则|工作原则|目标要求|总体思路)"
 )
 _PIECE_ROLES = {"lead": "lead", "co": "co", "clause": None}
+_NOTE_LINE = regex.compile(r"^\s*(?:注|说明|备注|附注)\s*[:：]")
 
 
 class Walker:
@@ -60,6 +62,7 @@ class Walker:
         self.positions: dict[str, int] = {}  # tasks keyed by position, per scope
         # an unnumbered paragraph right under a heading: framing if numbered tasks follow
         self.provisional: PlanTask | None = None
+        self.after_row = False  # the last block was a table's row
 
     # keys ---------------------------------------------------------------------------------
     @property
@@ -148,17 +151,23 @@ class Walker:
     # paragraphs ---------------------------------------------------------------------------
     def paragraph(self, block: Block) -> None:
         self.line(block.text, block.analysed, block.provenance)
+        if number(block.analysed) is not None:
+            self.after_row = False  # a heading or task line: the plan goes on
 
     def line(self, text: str, analysed: str, prov: Provenance) -> None:
         """One paragraph (or a lone line of a table): a heading, a task, a sub-item, or the
         continuation of what is above it."""
-        if is_rule(analysed):
+        if is_rule(analysed) or _NOTE_LINE.match(analysed):
+            return  # 注：各单位于每季度末报送进展 tells how to report, it is no task or clause
+        if self.after_row and self.numbered and number(analysed) is None:
+            # a plain line after a table's rows in a plan that numbers its tasks: a note or
+            # the page's furniture, never the last row's clause going on
             return
         text, analysed, trailing = self._split_trailing_clause(text, analysed)
         if trailing is None:
             text, analysed, trailing = self._split_trailing_sentences(text, analysed)
         label = number(analysed)
-        clause = RawClause([Piece(trailing, None, prov)]) if trailing is not None else None
+        clause, deadline = self._trailing(trailing, prov) if trailing is not None else (None, None)
         if clause is not None and not analysed.strip():  # （责任单位：…） on its own line
             if self.task is not None and self.task.clause is None:
                 self.attach(clause, self.task)
@@ -166,7 +175,7 @@ class Walker:
         if label is not None and label.level in (1, 2):
             printed = _as_printed(label, text)
             if clause is not None:
-                self._heading_task(printed, [printed.rest], clause, prov)
+                self._heading_task(printed, [printed.rest], clause, prov).deadline_cell = deadline
             else:
                 self.heading(printed, prov)
             return
@@ -194,6 +203,26 @@ class Walker:
                 self.provisional = task
         if clause is not None:
             self.attach(clause, task)
+            task.deadline_cell = task.deadline_cell or deadline
+
+    def _trailing(self, trailing: str, prov: Provenance) -> tuple[RawClause, str | None]:
+        """The clause a line ends with, and its deadline: labelled parts (牵头单位：X；配合单位：
+        Y；完成时限：Z) become pieces as labelled lines do, the deadline its own field."""
+        parts = flattened.labelled_parts(trailing, trailing, self.classifier)
+        if len(parts) < 2:
+            return RawClause([Piece(trailing, None, prov)]), None
+        cells: list[Cell] = []
+        deadline = None
+        for col, (printed, _) in enumerate(parts):
+            marker = self.classifier.lexicon.label_at(printed, 0)
+            role = flattened.label_role(printed, marker) if marker else "clause"
+            if role == "deadline":
+                deadline = printed
+            cells.append(Cell(printed, col=col, analysed=printed, role=role))
+        pieces, _ = self._pieces(cells, prov)  # as the same labels on lines of their own
+        if not pieces:
+            return RawClause([Piece(trailing, None, prov)]), None
+        return RawClause(pieces), deadline
 
     def _unnumbered(self, text: str, prov: Provenance, numbered: bool) -> PlanTask:
         """An unnumbered task: under its scope's key in a plan that numbers its tasks, else
@@ -202,7 +231,7 @@ class Walker:
 
     def _heading_task(
         self, label: Label, lines: list[str], clause: RawClause | None, prov: Provenance
-    ) -> None:
+    ) -> PlanTask:
         """'（一）标题。正文……' with a clause of its own: a heading that is also a task, keyed as
         the heading; the heading's title is its first sentence."""
         title = _FIRST_SENTENCE.match(label.rest)
@@ -210,6 +239,7 @@ class Walker:
         task = self.new_task(None, None, "\n".join(lines), prov)
         if clause is not None:
             self.attach(clause, task)
+        return task
 
     def _split_trailing_sentences(self, text: str, analysed: str) -> tuple[str, str, str | None]:
         """'任务正文。区财政局牵头，区审计局配合。' → the text, and the clause: the last sentences
@@ -259,6 +289,9 @@ class Walker:
     def row(self, block: Block) -> None:
         """A row whose cells carry their column roles (parsers/tables.py)."""
         prov = block.provenance
+        self.after_row = block.table is not None and (
+            block.table not in self.tables or self.tables[block.table].shape != "lines"
+        )
         own = [c for c in block.cells if c.origin and c.analysed.strip()]
         carried = [c for c in block.cells if not c.origin and c.analysed.strip()]
         if not carried and len({c.analysed.strip() for c in own}) <= 1:
@@ -368,6 +401,9 @@ class Walker:
                 lab = number(f"{number_cell}、{a}")
                 if lab is not None and lab.level in (1, 2):
                     self.heading(Label(lab.level, number_cell, lab.value, text), prov)
+                    continue
+                if lab is not None:  # （1） in the 序号 column: the task's number as printed
+                    made = self.new_task(number_cell, lab.value, text, prov)
                     continue
             if label is None:
                 if made is not None:
