@@ -20,6 +20,7 @@ import regex
 
 from parsers.blocks import Block
 from parsers.cells import Classifier, Content, column_role, header_cells
+from parsers.ladder import number
 from parsers.lexicon import Marker
 from schemas import Provenance
 
@@ -155,8 +156,13 @@ def _wrapped_row(blocks: Sequence[Block], i: int, width: int) -> list[Block] | N
         return None
     run = [blocks[i]]
     for b in blocks[i + 1 : i + MAX_CELL_LINES]:
-        if b.kind != "paragraph" or is_rule(b.analysed) or _bars(b.analysed) >= width:
-            return None  # a whole row of its own: the line before it is no part of a row
+        if (
+            b.kind != "paragraph"
+            or is_rule(b.analysed)
+            or _bars(b.analysed) >= width  # a whole row of its own
+            or number(b.analysed.strip()) is not None  # a heading or task line starts anew
+        ):
+            return None
         run.append(b)
         bars += _bars(b.analysed)
         if bars >= width:
