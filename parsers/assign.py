@@ -134,6 +134,14 @@ def read_plan(
             raw = piece.text[unit.start : unit.end] if len(text) == len(piece.text) else unit.raw
             found.append((clause, piece, raw, name, plate, role))
     elsewhere = [t[a:b] for t in printed or [] for a, b in find_units(t, extra_registries)]
+    # a name found in running text may begin with the words before it (涉及市工业和信息化局):
+    # the full form a short name abbreviates starts at a level prefix
+    elsewhere += [
+        name[k:]
+        for name in elsewhere
+        for k in range(1, len(name) - 2)
+        if name[k:].startswith(tuple(registry.levels))
+    ]
     expanded = expand_abbreviations([*(f[3] for f in found), *elsewhere], registry)
     aliases = {**expanded, **defined}
     by_clause: dict[int, list[Assignment]] = {}

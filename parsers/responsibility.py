@@ -44,7 +44,7 @@ _QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》",
 _ROLE_FIRST = {*ROLE_KINDS, "tail"}
 _SUBCLAUSE = regex.compile(r"[，,]")
 _STOP = regex.compile(r"^[\p{P}\s]*$")
-_PUNCT = regex.compile(r"\p{P}")
+_PUNCT = regex.compile(r"[\p{P}\p{Sm}]")
 _LABEL_AFTER = frozenset("\n；;，,。 \u3000（(")
 
 

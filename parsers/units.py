@@ -21,7 +21,7 @@ from parsers.lexicon import Lexicon
 from schemas.errors import FengongError
 
 OPEN, CLOSE = "(（", ")）"
-_PUNCT = regex.compile(r"[\p{P}\p{Z}\s]")
+_PUNCT = regex.compile(r"[\p{P}\p{Sm}\p{Z}\s]")  # = + are never in a name
 _PLATE = regex.compile(r"^(.+?)[(（]([^()（）]+)[)）]$")
 _COLLECTIVE = regex.compile(r"^(?:\p{Han}{0,4}?各|各|\p{Han}{0,3}有关|\p{Han}{0,3}相关)")
 MAX_NAME = 40
