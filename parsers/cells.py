@@ -67,7 +67,7 @@ COLUMN_ROLES: list[tuple[str, tuple[str, ...]]] = [
         "task",
         (
             *("工作任务", "重点任务", "主要任务", "任务内容", "工作内容", "工作事项"),
-            *("重点工作", "工作要点", "任务名称", "任务", "事项"),
+            *("重点工作", "工作要点", "任务名称", "任务", "事项", "项目内容", "重点举措"),
         ),
     ),
     ("section", ("目标", "类别", "工作领域", "领域", "方面", "板块", "项目", "重点领域")),
@@ -115,6 +115,18 @@ def header_roles(headers: list[str]) -> list[str | None]:
             roles[i] = "detail"
     if "task" not in roles and "detail" in roles:
         roles[roles.index("detail")] = "task"
+    if "task" not in roles and any(r in UNIT_COLUMNS for r in roles):
+        # 序号 | 重点举措 | 牵头部门: a table that names who does the work holds the work in
+        # the column whose header word fengong does not know
+        unknown = [
+            i
+            for i, (h, r) in enumerate(zip(headers, roles, strict=True))
+            if h.strip() and r is None
+        ]
+        if unknown:
+            roles[unknown[0]] = "task"
+        elif "section" in roles:  # 序号 | 项目 | 责任单位: no other column can hold the work
+            roles[roles.index("section")] = "task"
     return roles
 
 
