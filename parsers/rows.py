@@ -45,10 +45,29 @@ def align(
     """The columns of k cells under n ≥ k column roles, in order, with the best fit, and its
     score; None when k > n (the row does not fit its header). `prefer` adds to the fit of
     text in the columns it names (a table known to hold its tasks in one text column)."""
+    found = _align(contents, roles, prefer or {})
+    if found is None or "task" not in roles or roles.index("task") in found[0]:
+        return found
+    if not any(roles[j] in UNIT_ROLES for j in found[0]):
+        return found
+    # a row that names who does the work has work of its own: its text is the task, not a
+    # topic merged over the rows below (1 | 扎实做好疫苗接种… | 疾控处 under 序号|工作任务|细化分工)
+    forced = _align(contents, roles, {**(prefer or {}), "task": MUST})
+    if forced is None or roles.index("task") not in forced[0]:
+        return found
+    return forced[0], forced[1] - MUST
+
+
+MUST = 10.0  # a bonus no fit outweighs
+UNIT_ROLES = ("lead", "co", "clause")
+
+
+def _align(
+    contents: Sequence[Content], roles: Sequence[str | None], prefer: Mapping[str, float]
+) -> tuple[list[int], float] | None:
     k, n = len(contents), len(roles)
     if k > n:
         return None
-    prefer = prefer or {}
 
     def gain(c: Content, role: str | None) -> float:
         return fit(c, role) + (prefer.get(role or "", 0.0) if c in TEXTS else 0.0)

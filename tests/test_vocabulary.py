@@ -4,7 +4,7 @@ the ledger (XLSX), the comparison report (HTML) and the CLI's unit listings show
 The two notices are written for this test, so their answer is known by construction: in 2021
 区财政局 and 区政数局 are each responsible for one task; in 2022 the first task is led by
 区政数局 with 区司法局 assisting, the second is coordinated by 区政府办公室, carried out by
-区教育局 and supported by 区工信局 — every role once, and both tasks change owner.
+区教育局 and supported by 区工业和信息化局 — every role once, and both tasks change owner.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
         NOTICE.format(
             year=2022,
             first="区政数局牵头，区司法局配合。",
-            second="区政府办公室统筹协调，区教育局组织实施，区工信局做好技术支持。",
+            second="区政府办公室统筹协调，区教育局组织实施，区工业和信息化局做好技术支持。",
         )
     )
     db = tmp / "w.duckdb"
