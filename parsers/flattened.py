@@ -103,11 +103,21 @@ def loose_pipe_rows(blocks: Sequence[Block], start: int) -> bool:
     (序号 | 工作任务 | 责任单位 / 1 | … | … )? Two bars a line at least, over three lines or
     under a header line: a single line such as a site's 首页 | 政务公开 | 网站地图 is none."""
     run = 0
-    for b in blocks[start : start + 3]:
+    for b in blocks[start : start + 6]:
+        if run and _heading_line(b):
+            continue  # 一、培育消费新场景 between the rows: a heading row of one cell
         if b.kind != "paragraph" or len(_SPLIT.findall(b.analysed)) < 2:
             break
         run += 1
+        if run == 3:
+            break
     return run >= 3 or (run >= 2 and len(header_cells(blocks[start].analysed)) >= 2)
+
+
+def _heading_line(b: Block) -> bool:
+    """A 一、/（一） heading on a line of its own, without bars."""
+    label = number(b.analysed.strip()) if b.kind == "paragraph" else None
+    return label is not None and label.level in (1, 2) and not _SPLIT.search(b.analysed)
 
 
 def pipe_rows(blocks: Sequence[Block], start: int, loose: bool = False) -> tuple[list[RawRow], int]:
@@ -119,7 +129,17 @@ def pipe_rows(blocks: Sequence[Block], start: int, loose: bool = False) -> tuple
         b = blocks[i]
         # a row whose cells wrap over several lines: 1 | 迭代升级…平台， / 接入…。 | 区委政法委 |
         wrapped = _wrapped_row(blocks, i, _bars(blocks[start].analysed)) if rows else None
-        loose_row = loose and len(_SPLIT.findall(b.analysed)) >= 2
+        loose_row = loose and (
+            len(_SPLIT.findall(b.analysed)) >= 2
+            # a heading line among rows without bars: a row of one cell, when rows go on
+            or (
+                bool(rows)
+                and _heading_line(b)
+                and i + 1 < len(blocks)
+                and len(_SPLIT.findall(blocks[i + 1].analysed)) >= 2
+                and len(header_cells(blocks[i + 1].analysed)) < 2  # not a table of its own
+            )
+        )
         if (
             _PIPE_ROW.match(b.analysed) is None
             and not loose_row

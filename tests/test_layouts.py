@@ -224,3 +224,45 @@ def test_no_plan_names_what_was_found_and_the_metadata(tmp_path: Path) -> None:
     assert "a |-separated table with columns 工作任务|具体内容|责任部门" in line
     assert "某府办〔2023〕3号" in line
     assert "attachment rather than the notice page" not in line
+
+
+def test_every_deadline_column_word_is_also_a_deadline_label() -> None:
+    """A word that heads a deadline column (时间要求, 完成节点…) labels a deadline line too: a
+    line 时间要求：… under a task is its deadline, never a task of its own."""
+    from parsers.cells import COLUMN_ROLES
+    from parsers.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    words = [w for role, ws in COLUMN_ROLES if role == "deadline" for w in ws]
+    unknown = [w for w in words if lexicon.label_at(f"{w}：年底前", 0) is None]
+    assert unknown == []
+
+
+def test_labelled_lines_with_other_label_words(tmp_path: Path) -> None:
+    """Layouts 3: （一） items followed by 牵头部门：/协同部门：/时间要求： lines."""
+    text = (
+        "某区2024年城市更新重点任务分工方案\n"
+        "一、推进老旧小区改造\n"
+        "（一）完成老旧小区综合改造42个。\n"
+        "牵头部门：区住房和城乡建设局\n"
+        "协同部门：区财政局、各街道办事处\n"
+        "时间要求：2024年10月底前\n"
+        "（二）开展既有住宅加装电梯试点。\n"
+        "牵头部门：区住房和城乡建设局\n"
+        "时间要求：年底前\n"
+    )
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    notice = parse(path)
+    got = [
+        (t.key, str(t.deadline), sorted((a.org, a.role) for a in t.assignments))
+        for t in notice.tasks
+    ]
+    assert got == [
+        (
+            "一.(一)",
+            "2024-10-31",
+            [("区住房和城乡建设局", "lead"), ("区财政局", "co"), ("各街道办事处", "co")],
+        ),
+        ("一.(二)", "2024-12-31", [("区住房和城乡建设局", "lead")]),
+    ]
