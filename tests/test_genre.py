@@ -95,6 +95,26 @@ NOTICES = [
     "b26-tongshang-cells.txt",
     "b27-markdown-bold-sections.txt",
     "b28-html-paragraph-cells-clause.html",
+    # more shapes of layout kinds 1–3, composed from GOLD-GUIDE without reading the parser
+    "b2-01-pidu-html-rowspan-topics.html",
+    "b2-02-zhengding-paragraph-cells-topics.txt",
+    "b2-03-zhanggong-pipes-topic-repeated.txt",
+    "b2-04-wujin-sections-small-tables.txt",
+    "b2-05-yuelu-five-cols-empty-co.txt",
+    "b2-06-qingxiu-merged-first-cell-no-outer-bars.txt",
+    "b2-07-guanshanhu-fullwidth-bars-merged.txt",
+    "b2-08-qinzhou-subsection-items-zeren-lines.txt",
+    "b2-09-nangang-mixed-numbered-and-item-labels.txt",
+    "b2-10-kundulun-qiantou-xietong-shijian-labels.txt",
+    "b20-labels-on-one-line.txt",
+    "b21-inline-labels-numbered.txt",
+    "b22-inline-labels-subsection-items.txt",
+    "b23-note-under-table.txt",
+    "b24-footer-after-html-table.html",
+    "b25-page-furniture-in-table.txt",
+    "b26-tongshang-cells.txt",
+    "b27-markdown-bold-sections.txt",
+    "b28-html-paragraph-cells-clause.html",
 ]
 METADATA_PAGES = [n for n in NOTICES if n.startswith("m")]
 # Their metadata is right; their plans wait on the clause reader (issue 12): a unit name with
