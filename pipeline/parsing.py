@@ -24,7 +24,7 @@ import parsers
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import memory
-from schemas import Notice, Source
+from schemas import Notice, NoticeWarning, Source
 
 
 @dataclass
@@ -126,20 +126,56 @@ def parse_bytes(data: bytes, path: Path, options: Options) -> Notice:
             "not a work-plan notice: no title, no plan title and no unit given a task",
             "fengong reads 分工方案 notices; leave this file out",
         )
-    if not notice.tasks:
-        unread = sum(1 for w in doc.warnings if w.kind == "unreadable_text")
-        if unread:  # the plan may be in what could not be read: say so, not "attachment?"
-            raise InputError(
-                "no plan found: no numbered task list or plan table in the text that could be "
-                f"read; the text is partly unreadable ({unread} line(s) or page(s) in fonts "
-                "with no Unicode map, (cid:N))",
-                "get the Word original, or a PDF exported with Unicode fonts",
-            )
-        raise InputError(
-            "no plan found: no numbered task list or plan table",
-            "is this the notice's attachment rather than the notice page?",
-        )
+    if not notice.tasks or _unreadable_header(notice, doc.warnings):
+        raise no_plan(notice, doc.warnings)
     return notice
+
+
+def _unreadable_header(notice: Notice, read_warnings: list[NoticeWarning]) -> bool:
+    """Text the reader could not read, and a table whose columns had to be guessed: the
+    header was likely in what could not be read, and the owners guessed would be wrong."""
+    from parsers.tables import COLUMNS_GUESSED
+
+    return any(w.kind == "unreadable_text" for w in read_warnings) and any(
+        w.message.startswith(COLUMNS_GUESSED) for w in notice.warnings
+    )
+
+
+def no_plan(notice: Notice, read_warnings: list[NoticeWarning] | None = None) -> InputError:
+    """The refusal of a file with no task: what was found instead, and the metadata read.
+    When the reader could not read part of the text, the plan may be there: it says so."""
+    unread = sum(1 for w in read_warnings or [] if w.kind == "unreadable_text")
+    if unread:
+        return InputError(
+            "no plan found: no numbered task list or plan table in the text that could be "
+            f"read; the text is partly unreadable ({unread} line(s) or page(s) in fonts "
+            "with no Unicode map, (cid:N))",
+            "get the Word original, or a PDF exported with Unicode fonts",
+        )
+    found = next(
+        (w.message for w in reversed(notice.warnings) if w.message.startswith("no ")),
+        "no plan table or numbered task list found",
+    )
+    m = notice.meta
+    read = [
+        f"{label} {value}"
+        for label, value in (
+            ("title", m.title),
+            ("plan", m.plan_title if m.plan_title != m.title else None),
+            ("doc number", m.doc_number),
+            ("signed", m.sign_date),
+        )
+        if value
+    ]
+    said = f"; read {', '.join(read)}" if read else ""
+    attached = any("附件" in line for line in notice.preamble)
+    hint = (
+        "the plan may be in the attachment the notice names: ingest that file"
+        if attached
+        else "if the plan is on this page its layout was not recognised; `fengong parse` shows"
+        " what was read"
+    )
+    return InputError(f"no plan found: {found}{said}", hint)
 
 
 @dataclass
