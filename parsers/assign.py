@@ -133,7 +133,15 @@ def read_plan(
             # the name as printed (traditional script stays traditional)
             raw = piece.text[unit.start : unit.end] if len(text) == len(piece.text) else unit.raw
             found.append((clause, piece, raw, name, plate, role))
-    elsewhere = [t[a:b] for t in printed or [] for a, b in find_units(t, extra_registries)]
+    # full forms printed elsewhere, looked for only in paragraphs holding every character of
+    # some name read in a clause (a full form holds its abbreviation's characters in order)
+    shapes = {frozenset(f[3]) for f in found}
+    elsewhere = [
+        t[a:b]
+        for t in printed or []
+        if any(shape <= set(t) for shape in shapes)
+        for a, b in find_units(t, extra_registries)
+    ]
     # a name found in running text may begin with the words before it (涉及市工业和信息化局):
     # the full form a short name abbreviates starts at a level prefix
     elsewhere += [
