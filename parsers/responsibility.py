@@ -261,8 +261,8 @@ class _State:
             names_end = max(
                 (s.end_char for s in spans if s.label_ == "tail" and self.pending), default=0
             )
-            last = max(names_end, self.pending[-1].end_char) if self.pending else 0
-            bare = not self.pending or _STOP.match(text[last:end])
+            names_last = max(names_end, self.pending[-1].end_char) if self.pending else 0
+            bare = not self.pending or _STOP.match(text[names_last:end]) is not None
             self._flush(self._default() if bare else "responsible")
 
     def finish(self) -> None:

@@ -138,9 +138,9 @@ def _names(lines: Sequence[str]) -> set[str]:
     for line in lines:
         for m in _NAMED.finditer(line):
             named.add(norm(m[1]))
-        m = PRINTED.search(norm(line))
-        if m:
-            named.add(m[1].strip("《》"))
+        printed = PRINTED.search(norm(line))
+        if printed:
+            named.add(printed[1].strip("《》"))
     return named
 
 

@@ -49,7 +49,7 @@ class Registry:
         for data in datas:
             reg.levels += [str(x) for x in data.get("levels", [])]  # type: ignore[attr-defined]
             reg.suffixes += [str(x) for x in data.get("suffixes", [])]  # type: ignore[attr-defined]
-            reg.abbreviations.update(data.get("abbreviations", {}))  # type: ignore[arg-type]
+            reg.abbreviations.update(data.get("abbreviations", {}))  # type: ignore[call-overload]
             reg.name_words += [str(x) for x in data.get("name_words", [])]  # type: ignore[attr-defined]
             for unit in data.get("units", []):  # type: ignore[attr-defined]
                 name = unit["name"]

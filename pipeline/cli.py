@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import click
 
@@ -296,7 +296,7 @@ def parse(file: str, unit_files: tuple[str, ...]) -> None:
 @lock_timeout_option
 def query(
     sql: str | None,
-    sql_file: click.utils.LazyFile | None,
+    sql_file: IO[str] | None,
     db: str,
     fmt: str,
     raw_csv: bool,

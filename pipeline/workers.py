@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 
 from parsers import READERS
@@ -128,7 +128,7 @@ def _died(
     return parsing.Parsed(parsing.path_text(path), None, sha256, line, seconds)
 
 
-def _context() -> BaseContext:
+def _context() -> ForkServerContext | SpawnContext:
     """A fork server where there is one (Unix): forking from a process that holds a DuckDB
     connection (and its threads) is unsafe, and spawning re-imports spaCy per worker."""
     if "forkserver" in mp.get_all_start_methods():
@@ -139,7 +139,7 @@ def _context() -> BaseContext:
 
 
 class _Worker:
-    def __init__(self, ctx: BaseContext, options: parsing.Options) -> None:
+    def __init__(self, ctx: ForkServerContext | SpawnContext, options: parsing.Options) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_serve, args=(child, options), daemon=True, name="fengong-parser"
@@ -174,7 +174,8 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        return self.process.exitcode
+        code: int | None = self.process.exitcode
+        return code
 
 
 @contextmanager
