@@ -1,7 +1,39 @@
-"""fengong's library API and command line."""
+"""fengong's library API and command line.
 
-from pipeline.api import FileResult, IngestReport, Options, default_db, ingest, parse
-from pipeline.frames import assignments, notices, tasks
+The names below load on first use (PEP 562): the command line is `pipeline.cli`, and a
+command that only reads the warehouse (`fengong diff`, `unit`, `query`) should not load the
+parsers and the pydantic models through this package at every start (issue 16, start-up).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.api import FileResult, IngestReport, Options, default_db, ingest, parse
+    from pipeline.frames import assignments, notices, tasks
+
+_HOME = {
+    "FileResult": "pipeline.api",
+    "IngestReport": "pipeline.api",
+    "Options": "pipeline.api",
+    "default_db": "pipeline.api",
+    "ingest": "pipeline.api",
+    "parse": "pipeline.api",
+    "assignments": "pipeline.frames",
+    "notices": "pipeline.frames",
+    "tasks": "pipeline.frames",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(import_module(_HOME[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+
 
 __all__ = [
     "FileResult",

@@ -30,6 +30,7 @@ from pipeline.parsing import (
     read_file,
     warm_up,
 )
+from pipeline.reading import DEFAULT_DB
 from schemas import Notice
 from warehouse.errors import StorageError, WarehouseError
 
@@ -60,7 +61,6 @@ __all__ = [
     "worker_count",
 ]
 
-DEFAULT_DB = "fengong.duckdb"
 SUFFIXES = {
     *(".txt", ".text", ".htm", ".html", ".shtml", ".xhtml"),
     *(".docx", ".doc", ".wps", ".rtf", ".pdf"),

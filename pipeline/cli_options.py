@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from parsers.units import UnitFileError, read_unit_file
-from pipeline.api import DEFAULT_DB
 from pipeline.formats import FORMATS
+from pipeline.reading import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +45,10 @@ def check_unit_files(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...]:
     """A bad unit file stops the command with one line, before any work."""
+    if not value:
+        return value
+    from parsers.units import UnitFileError, read_unit_file  # only when a file is given
+
     for path in value:
         try:
             read_unit_file(path)

@@ -14,10 +14,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from schemas.errors import FengongError
-from warehouse.align import align
-from warehouse.feeds import region_matches, regions
-from warehouse.links import task_texts
-from warehouse.store import Warehouse
+from warehouse.plans import plan_tasks, stored_links, stored_pairs
+from warehouse.reader import Readable
+from warehouse.regions import RegionNotice, all_regions, named_regions, region_notices
 
 
 class CompareError(FengongError):
@@ -119,71 +118,44 @@ def _owner_keys(owners: list[str]) -> set[str]:
     return {o[1:] if o[:1] in "区市县" and o[1:2] == "各" else o for o in owners}
 
 
-def matching_regions(wh: Warehouse, region: str) -> list[str]:
+def matching_regions(wh: Readable, region: str) -> list[str]:
     """The regions held that `region` names: 南沙区 finds 广州市南沙区 too (as
-    warehouse/links.same_region), 区 finds nothing (warehouse/feeds.region_matches). Raises
+    warehouse/links.same_region), 区 finds nothing (warehouse/regions.region_matches). Raises
     CompareError listing the regions held when it names none."""
-    held = regions(wh.con)
-    matched = [r for r in held if region_matches(r, region)]
+    matched = named_regions(wh.con, region)
     if not matched:
+        held = all_regions(wh.con)
         listed = "、".join(held[:30]) + ("…" if len(held) > 30 else "") if held else "none"
         raise CompareError(f"no region {region!r} in {wh.path} (regions held: {listed})")
     return matched
 
 
-def _years(wh: Warehouse, region: str) -> list[int]:
-    return [
-        y
-        for (y,) in wh.sql(
-            "SELECT DISTINCT year FROM v_notices WHERE list_contains(?, region) "
-            "AND year IS NOT NULL ORDER BY year",
-            [matching_regions(wh, region)],
-        ).fetchall()
-    ]
+def _years(held: list[RegionNotice]) -> list[int]:
+    return sorted({n.year for n in held if n.year is not None})
 
 
-def _plans(wh: Warehouse, region: str, year: int) -> list[Plan]:
-    rows = wh.sql(
-        "SELECT notice_id, year, plan_title, source_path FROM v_notices "
-        "WHERE list_contains(?, region) AND year = ? ORDER BY notice_id",
-        [matching_regions(wh, region), year],
-    ).fetchall()
+def _plans(held: list[RegionNotice], region: str, year: int) -> list[Plan]:
+    rows = sorted((n for n in held if n.year == year), key=lambda n: n.notice_id)
     if not rows:
-        have = ", ".join(map(str, _years(wh, region)))
+        have = ", ".join(map(str, _years(held)))
         where = f"years held: {have}" if have else "no notice of this region is held"
         raise CompareError(f"no {year} plan of {region} in the warehouse ({where})")
-    return [Plan(*r) for r in rows]
+    return [Plan(n.notice_id, year, n.plan_title, n.source_path) for n in rows]
 
 
-def _task_rows(wh: Warehouse, notice_id: str) -> dict[str, Task]:
-    owners = {
-        key: (list(o), [dict(r) for r in roles])
-        for key, o, roles in wh.sql(
-            "SELECT task_key, owners, roles FROM task_owners WHERE notice_id = ?", [notice_id]
-        ).fetchall()
+def _task_rows(wh: Readable, notice_id: str) -> dict[str, Task]:
+    return {
+        key: Task(key, section, text, owners, roles)
+        for key, text, section, owners, roles in plan_tasks(wh.con, notice_id)
     }
-    out = {}
-    for key, text, section in wh.sql(
-        """
-        SELECT t.task_key, t.text, concat_ws(' / ', top.title, sub.title)
-        FROM tasks t
-        LEFT JOIN sections top ON top.notice_id = t.notice_id
-             AND top.section_key = split_part(t.section_key, '.', 1)
-        LEFT JOIN sections sub ON sub.notice_id = t.notice_id
-             AND sub.section_key = t.section_key AND sub.level = 2
-        WHERE t.notice_id = ? ORDER BY t.ord
-        """,
-        [notice_id],
-    ).fetchall():
-        o, roles = owners.get(key, ([], []))
-        out[key] = Task(key, section or "", text, o, roles)
-    return out
 
 
-def compare(wh: Warehouse, region: str, year_from: int | None, year_to: int | None) -> Diff:
-    """The comparison of the region's plans of two years (by default its latest two)."""
+def compare(wh: Readable, region: str, year_from: int | None, year_to: int | None) -> Diff:
+    """The comparison of the region's plans of two years (by default its latest two). Reads
+    the region's notices and the two plans' rows only (warehouse/regions.py, plans.py)."""
+    held = region_notices(wh.con, matching_regions(wh, region))
     if year_from is None or year_to is None:
-        years = _years(wh, region)
+        years = _years(held)
         year_to = year_to if year_to is not None else (years[-1] if years else 0)
         earlier = [y for y in years if y < year_to]
         if year_from is None and not earlier:
@@ -196,24 +168,22 @@ def compare(wh: Warehouse, region: str, year_from: int | None, year_to: int | No
     if year_from >= year_to:
         raise CompareError(f"--from ({year_from}) must be earlier than --to ({year_to})")
     # Several plans of a year (of different kinds): the pair compared on ingest, if any.
-    candidates = [
-        (b, a) for b in _plans(wh, region, year_from) for a in _plans(wh, region, year_to)
-    ]
-    stored_pairs = set(
-        wh.sql("SELECT from_notice_id, to_notice_id FROM task_link_pairs").fetchall()
-    )
+    plans_b, plans_a = _plans(held, region, year_from), _plans(held, region, year_to)
+    candidates = [(b, a) for b in plans_b for a in plans_a]
+    stored = stored_pairs(wh.con, (b.notice_id for b in plans_b), (a.notice_id for a in plans_a))
     before, after = next(
-        ((b, a) for b, a in candidates if (b.notice_id, a.notice_id) in stored_pairs),
+        ((b, a) for b, a in candidates if (b.notice_id, a.notice_id) in stored),
         candidates[0],
     )
-    is_stored = (before.notice_id, after.notice_id) in stored_pairs
+    is_stored = (before.notice_id, after.notice_id) in stored
+    links: list[tuple[str, str, float, str]]
     if is_stored:
-        links = wh.sql(
-            "SELECT from_task_key, to_task_key, similarity, change FROM task_links "
-            "WHERE from_notice_id = ? AND to_notice_id = ?",
-            [before.notice_id, after.notice_id],
-        ).fetchall()
+        links = stored_links(wh.con, before.notice_id, after.notice_id)
     else:
+        # numpy and the notice model: only for a pair not compared on ingest
+        from warehouse.align import align
+        from warehouse.links import task_texts
+
         links = [
             (x.from_key, x.to_key, x.similarity, x.change)
             for x in align(

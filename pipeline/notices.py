@@ -20,6 +20,7 @@ from parsers.errors import InputError
 from pipeline.parsing import Options, read_file
 from pipeline.reading import reading
 from warehouse.errors import WarehouseError
+from warehouse.reader import Readable
 from warehouse.store import Warehouse
 
 _LISTING = """
@@ -86,5 +87,5 @@ def remove_notice(db: str | Path, key: str, lock_timeout: float = 60.0) -> Remov
         return Removal(notice, wh.remove(notice.notice_id))
 
 
-def _listed(wh: Warehouse) -> list[NoticeListing]:
+def _listed(wh: Readable) -> list[NoticeListing]:
     return [NoticeListing(*row) for row in wh.sql(_LISTING).fetchall()]

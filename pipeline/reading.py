@@ -6,14 +6,19 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parsers.units import load_registry
 from pipeline.times import as_utc, parse_utc
 from schemas.errors import FengongError
-from warehouse import feeds
 from warehouse.errors import WarehouseError
-from warehouse.store import Warehouse, migrations
+from warehouse.reader import Readable, ReadOnly, migration_files
+from warehouse.regions import all_regions, named_regions
+
+if TYPE_CHECKING:
+    from warehouse import feeds
+
+
+DEFAULT_DB = "fengong.duckdb"  # the warehouse file when none is given (--db, FENGONG_DB)
 
 
 class FeedError(FengongError):
@@ -22,35 +27,40 @@ class FeedError(FengongError):
 
 @contextmanager
 def reading(
-    db: str | Path | Warehouse,
+    db: str | Path | Readable,
     lock_timeout: float = 60.0,
     config: dict[str, Any] | None = None,
-) -> Iterator[Warehouse]:
+) -> Iterator[Readable]:
     """The one way every read command and the notebook API open a warehouse: read-only (so
     readers in other processes are not locked out); a warehouse from before the newest
     migration is migrated first, one from a newer fengong is read as it is (its views may
     hold more). An open Warehouse is used as it is. `config`: DuckDB's connection settings
     (`fengong query` confines itself with them). Raises WarehouseError when there is no
-    warehouse at `db` or the file cannot be read as one (see Warehouse.open)."""
-    if isinstance(db, Warehouse):
+    warehouse at `db` or the file cannot be read as one (see warehouse/reader.ReadOnly).
+
+    The file is opened by warehouse/reader.py, which leaves the writer (warehouse/store.py:
+    the notice model, the links, numpy) unloaded unless a migration is missing."""
+    if not isinstance(db, str | Path):
         yield db
         return
-    wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout, config=config)
+    wh = ReadOnly.open(db, lock_timeout=lock_timeout, config=config)
     try:
         # a missing migration (any, not only the newest) is applied; a warehouse of a newer
         # fengong is read as it is
-        newer = wh.recorded_migrations() - {m.version for m in migrations()}
+        newer = wh.recorded_migrations() - {m.version for m in migration_files()}
         if wh.missing_migrations() and not newer:
+            from warehouse.store import Warehouse  # the writer, only to migrate
+
             wh.close()
             Warehouse.open(db, lock_timeout=lock_timeout).close()  # applies what is missing
-            wh = Warehouse.open(db, read_only=True, lock_timeout=lock_timeout, config=config)
+            wh = ReadOnly.open(db, lock_timeout=lock_timeout, config=config)
         yield wh
     finally:
         wh.close()
 
 
 def filters(
-    wh: Warehouse,
+    wh: Readable,
     region: str | None = None,
     year: int | None = None,
     unit: str | None = None,
@@ -61,7 +71,9 @@ def filters(
     never brings in another region's unit; the name as asked and the registry's full name
     for it (区政数局 → 区政务服务数据管理局) also find the tasks of removed notices.
     Raises FeedError for a region not held, and for a unit no region asked for holds."""
+    from parsers.units import load_registry
     from pipeline.regional_units import find_units, regions_listed
+    from warehouse import feeds
 
     regions = check_region(wh, region) if region is not None else None
     units: tuple[str, ...] = ()
@@ -78,13 +90,13 @@ def filters(
     return feeds.Filters(region=region, year=year, units=units, since=_utc(since), unit_keys=keys)
 
 
-def check_region(wh: Warehouse, region: str) -> list[str]:
+def check_region(wh: Readable, region: str) -> list[str]:
     """The regions held that `region` names (南沙区 names 南沙区 and 广州市南沙区; 区 names
-    none: a match ends at a place-name boundary, warehouse/feeds.region_matches). Raises
+    none: a match ends at a place-name boundary, warehouse/regions.region_matches). Raises
     FeedError listing the regions held when it names none."""
-    held = feeds.regions(wh.con)
-    matched = [r for r in held if feeds.region_matches(r, region)]
+    matched = named_regions(wh.con, region)
     if not matched:
+        held = all_regions(wh.con)
         listed = "、".join(held[:30]) + ("…" if len(held) > 30 else "") if held else "none"
         raise FeedError(f"no region {region!r} in {wh.path} (regions held: {listed})")
     return matched
@@ -106,4 +118,12 @@ def _utc(when: dt.datetime | None) -> dt.datetime | None:
         raise FeedError(f"since: {exc}") from None
 
 
-__all__ = ["FeedError", "WarehouseError", "check_region", "filters", "parse_since", "reading"]
+__all__ = [
+    "DEFAULT_DB",
+    "FeedError",
+    "WarehouseError",
+    "check_region",
+    "filters",
+    "parse_since",
+    "reading",
+]

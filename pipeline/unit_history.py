@@ -18,8 +18,9 @@ from typing import Any
 from pipeline.reading import FeedError, check_region
 from pipeline.regional_units import RegionalUnit, close_names, find_units, regions_listed
 from pipeline.regions import NO_REGION, region_label
-from warehouse.feeds import region_matches, regions
-from warehouse.store import Warehouse
+from warehouse.plans import unit_rows
+from warehouse.reader import Readable
+from warehouse.regions import all_regions, region_matches, region_notices
 
 ROW_COLUMNS = ["year", "region", "plan_title", "role", "task_key", "text", "inherited"]
 
@@ -43,18 +44,8 @@ class UnitHistory:
     region: str = ""
 
 
-_ROWS = """
-SELECT n.year, n.region, n.plan_title, a.role, a.task_key, t.text, a.inherited
-FROM assignments a
-JOIN tasks t USING (notice_id, task_id)
-JOIN notices n USING (notice_id)
-WHERE n.region IS NOT DISTINCT FROM $region AND list_contains($names, a.org)
-ORDER BY n.year NULLS LAST, n.notice_id, t.ord, a.role
-"""
-
-
 def unit_histories(
-    wh: Warehouse, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
+    wh: Readable, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
 ) -> list[UnitHistory]:
     """The history of the unit `name` names in each region that holds one (by region), or
     in the regions `region` names. Raises FeedError when `region` names no region held, and
@@ -67,7 +58,7 @@ def unit_histories(
 
 
 def unit_history(
-    wh: Warehouse, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
+    wh: Readable, name: str, region: str | None = None, unit_files: tuple[str, ...] = ()
 ) -> UnitHistory:
     """The history of the one unit `name` names (in `region`, if given). Raises
     UnitNotFound when none is held, and when several regions hold one, saying which (call
@@ -81,11 +72,11 @@ def unit_history(
     return histories[0]
 
 
-def several_regions(wh: Warehouse, histories: list[UnitHistory], pick: str = "--region {}") -> str:
+def several_regions(wh: Readable, histories: list[UnitHistory], pick: str = "--region {}") -> str:
     """What to say when a name is held in several regions: which, and how to pick one —
     `pick` with a region whose name picks it alone (广州市南沙区 where 南沙区 would pick both
     forms of the region)."""
-    held = regions(wh.con)
+    held = all_regions(wh.con)
     alone = [
         h.region
         for h in histories
@@ -96,8 +87,10 @@ def several_regions(wh: Warehouse, histories: list[UnitHistory], pick: str = "--
     return f"held in {len(histories)} regions ({listed}), each its own unit{how}"
 
 
-def _history(wh: Warehouse, unit: RegionalUnit, asked: str) -> UnitHistory:
-    rows = wh.con.execute(_ROWS, {"region": unit.region, "names": unit.names}).fetchall()
+def _history(wh: Readable, unit: RegionalUnit, asked: str) -> UnitHistory:
+    # the unit's region's notices, then their rows by the notice_id indexes
+    ids = [n.notice_id for n in region_notices(wh.con, [unit.region])]
+    rows = unit_rows(wh.con, ids, unit.names)
     listed = [dict(zip(ROW_COLUMNS, r, strict=True)) for r in rows]
     for row in listed:
         row["region"] = region_label(row["region"])
@@ -105,7 +98,7 @@ def _history(wh: Warehouse, unit: RegionalUnit, asked: str) -> UnitHistory:
 
 
 def _not_found(
-    wh: Warehouse, name: str, region: str | None, unit_files: tuple[str, ...]
+    wh: Readable, name: str, region: str | None, unit_files: tuple[str, ...]
 ) -> UnitNotFound:
     if region is not None:
         elsewhere = find_units(wh.con, name, unit_files)

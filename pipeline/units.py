@@ -23,7 +23,7 @@ from pipeline.reading import check_region, reading
 from pipeline.regional_units import RegionalUnit, held_units
 from pipeline.regions import region_label
 from schemas.roles import ROLES, Role
-from warehouse.store import Warehouse
+from warehouse.reader import Readable
 
 
 @dataclass
@@ -69,7 +69,7 @@ ORDER BY n.year, n.region, n.notice_id
 
 
 def list_units(
-    db: str | Path | Warehouse,
+    db: str | Path | Readable,
     unit_files: tuple[str, ...] = (),
     lock_timeout: float = 60.0,
     region: str | None = None,

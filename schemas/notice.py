@@ -11,10 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.roles import Role as Role  # the role vocabulary lives apart, free of pydantic
+
 SCHEMA_NAME: Literal["fengong.Notice"] = "fengong.Notice"
 SCHEMA_VERSION = "1.2.0"
 
-Role = Literal["lead", "co", "responsible", "coordinator", "implementer", "support"]
 SourceFormat = Literal["text", "html", "docx", "pdf", "doc"]
 
 

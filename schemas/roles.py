@@ -1,7 +1,8 @@
 """The role vocabulary: the six roles a unit can hold in a task, and the one Chinese name each
 is shown under.
 
-`Role` (schemas.notice) is the only list of roles; every other part takes them from here:
+`Role` is the only list of roles (defined here, apart from the pydantic models, so that the
+commands that print roles do not load them); every other part takes them from here:
 the parsers' lexicon (parsers/lexicon.py), the feeds' role columns (warehouse/feeds.py), the
 ledger's 本单位角色 and 责任单位 brackets (pipeline/ledger.py), the comparison report
 (pipeline/report.py) and the CLI's unit listings (`fengong unit`, `fengong units`).
@@ -14,11 +15,12 @@ support, guidance and funding alike, so not only 技术支持).
 
 from __future__ import annotations
 
-from typing import get_args
-
-from schemas.notice import Role
+from typing import Literal, get_args
 
 __all__ = ["ROLES", "ROLE_NAMES", "Role"]
+
+Role = Literal["lead", "co", "responsible", "coordinator", "implementer", "support"]
+"""A role a unit holds in a task (the model's Assignment.role)."""
 
 ROLES: tuple[Role, ...] = get_args(Role)
 """Every role, in the order listings and columns give them (lead first, support last)."""
