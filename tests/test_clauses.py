@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from parsers.responsibility import build_nlp, read_clauses, read_doc
-from parsers.units import expand_abbreviations, load_registry
+from parsers.responsibility import build_nlp, find_units, read_clauses, read_doc
+from parsers.units import expand_abbreviations, full_forms, load_registry
 from tests.conftest import SAMPLES, SEED
 from tests.test_properties import WORDS
 
@@ -183,6 +183,56 @@ def test_abbreviation_resolved_from_a_full_name_in_the_same_notice() -> None:
     reg = load_registry()
     got = expand_abbreviations(["市人社局", "市人力资源和社会保障局", "市司法局", "各单位"], reg)
     assert got == {"市人社局": "市人力资源和社会保障局"}
+
+
+def test_full_forms_are_looked_for_where_one_could_be_printed() -> None:
+    reg = load_registry()
+    shorts = full_forms(["区政数局", "区委办", "市发改委", "各镇街"], reg)
+    # a full form, with gaps: 区政数局 ← 区政务服务数据管理局; 委 ← 委员会, 办 ← 办公室
+    assert shorts.may_print("由区政务服务数据管理局牵头。")
+    assert shorts.may_print("市发展和改革委员会负责。")
+    assert shorts.may_print("区委办公室统筹")  # the short form printed inside its full form
+    # only the short forms themselves, a collective, or a name across punctuation: none
+    assert not shorts.may_print("区政数局牵头，区委办配合，市发改委负责。")
+    assert not shorts.may_print("各镇街道办事处负责。")
+    assert not shorts.may_print("区政务，数据局")
+    assert not full_forms(["各镇街"], reg).shapes
+
+
+def _hits(text: str, shorts: list[str]) -> list[str]:
+    """The names printed in `text` that expand_abbreviations takes as a full form of one
+    of `shorts` (read as read_plan reads a paragraph: its units and their level suffixes)."""
+    reg = load_registry()
+    names = [text[a:b] for a, b in find_units(text)]
+    names += [
+        n[k:] for n in names for k in range(1, len(n) - 2) if n[k:].startswith(tuple(reg.levels))
+    ]
+    return [n for n in names for s in shorts if expand_abbreviations([s, n], reg) == {s: n}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*WORDS, "区政务服务", "数据", "管理局", "区委", "办公室"]), max_size=30
+    ).map("".join)
+)
+def test_a_text_skipped_for_full_forms_prints_none(text: str) -> None:
+    """may_print is a cheap superset: where it says no, the full read finds no full form."""
+    shorts = ["区政数局", "区委办", "区政务服务数据管理局", "区公务员局"]
+    if not full_forms(shorts, load_registry()).may_print(text):
+        assert _hits(text, shorts) == []
+
+
+def test_sample_paragraphs_skipped_for_full_forms_print_none() -> None:
+    reg = load_registry()
+    for path in sorted(SAMPLES.glob("*.txt")) + sorted((SAMPLES / "constructed").glob("*.txt")):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        paragraphs = [line for line in text.splitlines() if line.strip()]
+        shorts = [u for line in paragraphs for u in (line[a:b] for a, b in find_units(line))]
+        forms = full_forms(shorts, reg)
+        for line in paragraphs:
+            if not forms.may_print(line):
+                assert _hits(line, shorts) == [], (path.name, line)
 
 
 def _spacy_reading(text: str) -> tuple[list[tuple[int, int]], list[tuple[str, str, int, int]], str]:
