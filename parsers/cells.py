@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from functools import cache
 
 import regex
 
 from parsers.dates import is_deadline_cell
 from parsers.ladder import number
 from parsers.lexicon import Lexicon, default_lexicon
-from parsers.units import Registry
+from parsers.units import Registry, load_registry
 
 # Column roles, from header words; the first matching entry wins, so 责任单位和工作要求 is a
 # clause column and not a 工作要求 (detail) column, and 分管领导 is a leader column, not a
@@ -235,8 +236,12 @@ def fit(content: Content, role: str | None) -> int:
 
 
 class Classifier:
-    """Content tests that need the unit registry and the role lexicon (one per notice; it
-    remembers what it has classified, since rows are tried against several alignments)."""
+    """Content tests that need the unit registry and the role lexicon. It remembers what it
+    has classified (rows are tried against several alignments, and notices repeat their cells
+    from year to year): at most SEEN texts, then it starts again, so a long batch's memory
+    stays flat. One per set of unit files: classifier_for()."""
+
+    SEEN = 50_000
 
     def __init__(self, registry: Registry, lexicon: Lexicon | None = None) -> None:
         self.registry = registry
@@ -248,6 +253,8 @@ class Classifier:
         text = analysed.strip()
         kind = self._seen.get(text)
         if kind is None:
+            if len(self._seen) >= self.SEEN:
+                self._seen.clear()
             kind = self._seen[text] = _content(self, text)
         return kind
 
@@ -289,6 +296,13 @@ class Classifier:
                 break
             end = nxt
         return end
+
+
+@cache
+def classifier_for(extra_registries: tuple[str, ...] = ()) -> Classifier:
+    """The Classifier of the built-in registry and these unit files (paths), kept for the
+    process: a content depends on the text, the registry and the lexicon alone."""
+    return Classifier(load_registry(extra_registries))
 
 
 def _content(classifier: Classifier, text: str) -> Content:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -302,7 +302,7 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class ClauseReading:
-    units: list[Found]
+    units: tuple[Found, ...]
     requirements: str
 
 
@@ -330,18 +330,20 @@ def build_nlp(extra_registries: tuple[str, ...] = ()) -> Language:
 def read_clauses(
     texts: Iterable[str], extra_registries: tuple[str, ...] = ()
 ) -> list[ClauseReading]:
-    texts = list(texts)
-    unique = list(dict.fromkeys(texts))  # a notice repeats clauses (区各单位负责。): read each once
-    read: dict[str, ClauseReading] = {}
-    for text in unique:
-        doc = read_doc(text, extra_registries)
-        found = [
-            Found(s.text, s._.role, s.start_char, s.end_char)
-            for s in doc.spans["units"]
-            if s._.role
-        ]
-        read[text] = ClauseReading(found, doc._.requirements)
-    return [read[text] for text in texts]
+    """Each clause text's reading (read_clause), in order."""
+    return [read_clause(text, extra_registries) for text in texts]
+
+
+@lru_cache(maxsize=16_384)
+def read_clause(text: str, extra_registries: tuple[str, ...] = ()) -> ClauseReading:
+    """One clause's units, roles and requirements. Kept for the process's next notices: the
+    genre repeats its clauses (区各单位负责。, 各镇街按职责分工负责。) within a notice, from year
+    to year and from place to place, and a reading depends on its text and unit files alone."""
+    doc = read_doc(text, extra_registries)
+    found = tuple(
+        Found(s.text, s._.role, s.start_char, s.end_char) for s in doc.spans["units"] if s._.role
+    )
+    return ClauseReading(found, doc._.requirements)
 
 
 def find_units(text: str, extra_registries: tuple[str, ...] = ()) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ import regex
 from parsers import metadata
 from parsers.assign import defined_aliases, read_plan
 from parsers.blocks import Block, Document
-from parsers.cells import Classifier, header_cells
+from parsers.cells import classifier_for, header_cells
 from parsers.clean import clean
 from parsers.comparable import with_compared_forms
 from parsers.dates import deadline
@@ -96,7 +96,7 @@ def build_notice(doc: Document, source: Source, options: StructureOptions | None
     if traditional:
         metadata.restore_printed(meta, preamble, preamble_analysed, plan_title_line)
 
-    classifier = Classifier(registry)
+    classifier = classifier_for(options.extra_registries)
     found = rebuild(blocks[start : _plan_end(blocks, start)], classifier)
     numbered = any(t.numbered for t in found.tables.values()) or any(
         (lab := number(b.analysed)) is not None and lab.level == 3
