@@ -14,7 +14,8 @@ import unicodedata
 
 import regex
 
-_KEEP = frozenset("\n\t")
+# format characters (Cf), and control characters (Cc) other than a tab or a line break
+_NOT_TEXT = regex.compile(r"[^\P{Cf}]|[^\P{Cc}\n\t]")
 _STRONG = regex.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
@@ -25,12 +26,5 @@ def clean(text: str) -> str:
         text = _STRONG.sub(r"\1", text)
     if text.isascii() and text.isprintable():
         return text
-    out = []
-    for ch in text:
-        kind = unicodedata.category(ch)
-        if kind == "Cf":
-            continue
-        if kind == "Cc" and ch not in _KEEP:
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    text = _NOT_TEXT.sub("", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

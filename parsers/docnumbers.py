@@ -17,6 +17,9 @@ OPEN = "〔［[【（(﹝〖"
 CLOSE = "〕］]】）)﹞〗"
 _YEAR_IN = rf"[{regex.escape(OPEN)}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{regex.escape(CLOSE)}]"
 DOC_NUMBER = regex.compile(rf"(\p{{Han}}{{1,14}}\s*{_YEAR_IN}\s*第?\s*\d{{1,5}}\s*[号號])")
+# a year in brackets, which every doc number holds: a cheap test before DOC_NUMBER's search,
+# which tries fourteen characters back from every Han character of a line
+YEAR_IN = regex.compile(_YEAR_IN)
 # what a metadata block prints when a notice has no number
 _NONE = regex.compile(r"^(?:无|無|暂无|/|-|—|空|null|none)?$", regex.I)
 

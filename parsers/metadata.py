@@ -20,7 +20,7 @@ import regex
 
 from parsers import docnumbers
 from parsers.dates import DATE_CN, compact_date, parse_date
-from parsers.docnumbers import DOC_NUMBER
+from parsers.docnumbers import DOC_NUMBER, YEAR_IN
 from parsers.pagemeta import PageFields, is_issuer, set_aside
 from parsers.titles import PRINTED, find_title, is_plan_title, norm, plan_heading, tidy
 from schemas import NoticeMeta, NoticeWarning, Reference
@@ -339,7 +339,7 @@ def references(lines: Sequence[str], own: str | None) -> list[Reference]:
     seen: set[tuple[str | None, str | None]] = set()
     own_norm = norm(own) if own else None
     for line in lines:
-        for m in _CITED.finditer(line):
+        for m in _CITED.finditer(line) if "《" in line else ():
             title, number = m[1].strip(), m[2]
             if (
                 number is None
@@ -353,7 +353,7 @@ def references(lines: Sequence[str], own: str | None) -> list[Reference]:
             if key not in seen:
                 seen.add(key)
                 refs.append(Reference(doc_number=number, title=title))
-        for m in DOC_NUMBER.finditer(line):
+        for m in DOC_NUMBER.finditer(line) if YEAR_IN.search(line) else ():
             number = m[1]
             if (
                 norm(number) != own_norm

@@ -22,6 +22,8 @@ def is_traditional(text: str) -> bool:
     """True when converting to simplified script changes more than 1% of the Han characters."""
     sample = text[:20_000]
     converted = to_simplified(sample)
+    if converted == sample:
+        return False
     if len(converted) != len(sample):
         return True
     han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") or 1
