@@ -246,6 +246,18 @@ def warm_up(options: Options) -> None:
     read_clauses(["区政府办公室负责。"], options.extra_registries)
 
 
+def forget_readings() -> None:
+    """Forget what parsing keeps from one notice to the next (clause readings and cell kinds:
+    parsers.responsibility.read_clause, parsers.cells.classifier_for), so the next parse
+    reads every clause and cell afresh, as a notice unlike any before it: what a benchmark of
+    a first reading needs."""
+    from parsers.cells import classifier_for
+    from parsers.responsibility import read_clause
+
+    read_clause.cache_clear()
+    classifier_for.cache_clear()
+
+
 def memory_line(path: Path | str, options: Options) -> str:
     limit = (options.max_memory or 0) / memory.MiB
     return InputError(

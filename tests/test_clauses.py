@@ -285,3 +285,19 @@ def test_parsing_does_not_import_spacy() -> None:
         [sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_readings_kept_from_notice_to_notice_change_no_reading() -> None:
+    """Clause readings and cell kinds kept across notices (a batch's worker parses many) give
+    every notice the reading it gets alone, whatever was parsed before it."""
+    from pipeline import parse
+    from pipeline.parsing import forget_readings
+
+    files = [*sorted(SAMPLES.glob("*.txt")), *sorted((SAMPLES / "constructed").glob("*.*"))]
+    files = [p for p in files if p.suffix in (".txt", ".html")]
+    in_a_row = [parse(p).model_dump() for p in [*files, *files]][len(files) :]
+    alone = []
+    for p in files:
+        forget_readings()
+        alone.append(parse(p).model_dump())
+    assert in_a_row == alone
