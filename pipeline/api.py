@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.defaults import DEFAULT_DB
 from pipeline.parsing import (
     Options,
     Parsed,
@@ -30,7 +31,6 @@ from pipeline.parsing import (
     read_file,
     warm_up,
 )
-from pipeline.reading import DEFAULT_DB
 from schemas import Notice
 from warehouse.errors import StorageError, WarehouseError
 

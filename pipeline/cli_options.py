@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from pipeline.defaults import DEFAULT_DB
 from pipeline.formats import FORMATS
-from pipeline.reading import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 

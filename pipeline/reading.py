@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from warehouse import feeds
 
 
-DEFAULT_DB = "fengong.duckdb"  # the warehouse file when none is given (--db, FENGONG_DB)
-
-
 class FeedError(FengongError):
     """A feed cannot be made; the message is one line that says why and what to do."""
 
@@ -119,7 +116,6 @@ def _utc(when: dt.datetime | None) -> dt.datetime | None:
 
 
 __all__ = [
-    "DEFAULT_DB",
     "FeedError",
     "WarehouseError",
     "check_region",

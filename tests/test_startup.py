@@ -1,7 +1,8 @@
 """The commands that only read the warehouse (issue 16, start-up and flat reads): `fengong diff`,
 `fengong unit` and `fengong query`, run as real processes, load neither the parsers, the
-pydantic models, numpy, pyarrow nor the writer; what they read of a region comes from that
-region's notices through the notice_id indexes, with the answers the views give."""
+pydantic models, numpy, pyarrow nor the writer (and `fengong parse` no DuckDB); what they read
+of a region comes from that region's notices through the notice_id indexes, with the answers
+the views give."""
 
 from __future__ import annotations
 
@@ -83,6 +84,15 @@ def test_read_commands_load_no_parser_model_or_writer(
     out, modules = loaded_by(*args, "--db", str(two_years))
     assert printed in out
     assert not HEAVY & modules, sorted(HEAVY & modules)
+
+
+def test_parse_loads_no_warehouse() -> None:
+    """`fengong parse` stores nothing: neither DuckDB nor the commands that read the
+    warehouse are loaded (README, Speed and memory)."""
+    out, modules = loaded_by("parse", str(SEED))
+    assert json.loads(out)["tasks"]
+    loaded = {"duckdb", "pyarrow", "pipeline.reading", "warehouse.reader", "warehouse.store"}
+    assert not loaded & modules, sorted(loaded & modules)
 
 
 def test_a_pair_not_compared_on_ingest_is_aligned_on_the_fly(db: Path, tmp_path: Path) -> None:
