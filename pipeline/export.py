@@ -7,10 +7,11 @@ an Excel ledger (台账). The rows come from warehouse/feeds.py; this module onl
 Files are written beside their target and renamed into place (pipeline/safe_files.py), so a
 failed export leaves the previous one as it was, and only a regular file is ever replaced;
 the Parquet folder is replaced only when fengong wrote it (pipeline/parquet_feed.py). JSON
-Lines, CSV and Parquet are written batch by batch, a chunk of notices at a time
-(warehouse/feeds.task_batches: memory holds one chunk whatever the feed's size), DuckDB making
-each JSON line and CSV cell; the ledger, which groups tasks by plan and unit, reads its rows
-at once.
+Lines, CSV and Parquet are written a chunk of notices at a time (warehouse/feeds.py: memory
+holds one chunk whatever the feed's size): DuckDB makes each JSON line and CSV row whole, as
+UTF-8 bytes, and Python only writes them; the Parquet feed is Arrow tables that pyarrow
+writes as row groups. Each format imports only what it needs: pyarrow for Parquet,
+xlsxwriter for the ledger, which groups tasks by plan and unit and reads its rows at once.
 """
 
 from __future__ import annotations
@@ -18,56 +19,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
-
-from pipeline.ledger import (
-    CHANGE_NAMES,
-    LEDGER_COLUMNS,
-    SheetNames,
-    display_width,
-    ledger_row,
-    wrapped_lines,
-    write_ledger,
-)
-from pipeline.parquet_feed import write_parquet
 from pipeline.reading import FeedError, filters, reading
 from pipeline.safe_files import STDOUT, UnsafeTarget, replacing
-from schemas.export import (
-    EXPORT_SCHEMA_NAME,
-    EXPORT_SCHEMA_VERSION,
-    RecordAssignment,
-    RecordNotice,
-    RecordProvenance,
-    TaskRecord,
-    record_json_schema,
-)
-from schemas.notice import Provenance
 from warehouse import feeds
-from warehouse.store import Warehouse
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from schemas.export import TaskRecord
+    from warehouse.store import Warehouse
 
 Format = Literal["jsonl", "csv", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "parquet", "xlsx")
 STREAMABLE: tuple[Format, ...] = ("jsonl", "csv")  # the formats --out - can take
-BATCH_ROWS = 2048
 DUCKDB_MEMORY = "128MB"  # what DuckDB may hold while a feed is written
+BOM = "\ufeff".encode()  # before a CSV file: Excel then reads the Chinese right
 
-__all__ = [
-    "CHANGE_NAMES",
-    "FORMATS",
-    "LEDGER_COLUMNS",
-    "ExportResult",
-    "SheetNames",
-    "display_width",
-    "export",
-    "ledger_row",
-    "wrapped_lines",
-]
+__all__ = ["FORMATS", "STREAMABLE", "ExportResult", "export", "record"]
 
 
 @dataclass
@@ -108,38 +80,24 @@ def export(
     path = None if to_stdout else Path(out)
     try:
         with reading(db, lock_timeout) as wh:
-            if not isinstance(db, Warehouse):  # its own connection: DuckDB's cache of the
+            if isinstance(db, str | Path):  # its own connection: DuckDB's cache of the
                 # file's blocks is bounded too (one chunk of the feed needs far less)
                 wh.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
             picked = filters(wh, region, year, unit, since)
             result = ExportResult(path, fmt, 0, 0, latest_change=feeds.latest_change(wh.con))
             con = wh.con
             if path is None:
-                _write_stream(con, picked, fmt, stdout or sys.stdout, result, raw_csv)
+                sink = stdout or sys.stdout
+                _write_lines(con, picked, fmt, lambda b: sink.write(b.decode()), result, raw_csv)
             elif fmt == "parquet":
-                batches = feeds.task_batches(con, picked)
-                schema = feeds.task_schema(con)
-                result.tasks = write_parquet(_counted(batches, result), schema, path)
-            elif fmt == "xlsx":  # the ledger groups tasks by plan and unit: read whole
-                rows = pa.Table.from_batches(
-                    list(feeds.task_batches(con, picked)), feeds.task_schema(con)
-                ).to_pylist()
-                _count(rows, result)
-                with replacing(path, "ledger") as tmp:
-                    ledger = write_ledger(
-                        rows,
-                        tmp,
-                        changes=since is not None,
-                        unit_sheets=unit_sheets,
-                        name=str(path),
-                    )
-                result.notes = ledger.cuts
+                _write_parquet(con, picked, path, result)
+            elif fmt == "xlsx":
+                _write_ledger(con, picked, path, result, since is not None, unit_sheets)
             else:
-                with replacing(path, f"{fmt} feed") as tmp:
-                    # UTF-8 with a BOM: Excel then reads the Chinese right (not on stdout)
-                    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-                    with tmp.open("w", encoding=encoding, newline="") as f:
-                        _write_stream(con, picked, fmt, f, result, raw_csv)
+                with replacing(path, f"{fmt} feed") as tmp, tmp.open("wb") as f:
+                    if fmt == "csv":  # UTF-8 with a BOM in a file (not on stdout)
+                        f.write(BOM)
+                    _write_lines(con, picked, fmt, f.write, result, raw_csv)
                 if fmt == "jsonl":
                     result.schema_path = _write_schema(path)
     except UnsafeTarget as exc:
@@ -149,55 +107,75 @@ def export(
     return result
 
 
-def _count(rows: list[dict[str, Any]], result: ExportResult) -> None:
-    result.tasks += len(rows)
-    result.removed += sum(r["status"] == "removed" for r in rows)
-
-
-def _tally(status: pa.Array, result: ExportResult) -> None:
-    result.tasks += len(status)
-    result.removed += status.to_pylist().count("removed")
-
-
-def _counted(batches: Iterator[pa.RecordBatch], result: ExportResult) -> Iterator[pa.RecordBatch]:
-    for batch in batches:
-        result.removed += batch.column("status").to_pylist().count("removed")
-        yield batch
-
-
-def _write_stream(
+def _write_lines(
     con: duckdb.DuckDBPyConnection,
     picked: feeds.Filters,
     fmt: Format,
-    f: IO[str],
+    write: Any,
     result: ExportResult,
     raw_csv: bool,
 ) -> None:
-    """JSON Lines or CSV, a chunk of the feed at a time: DuckDB makes each line (or cell)
-    and Python only writes them (warehouse/feeds.py: JSON_LINE, csv_cells)."""
+    """JSON Lines or CSV, a chunk of the feed at a time: DuckDB makes each line whole, as
+    UTF-8 bytes (warehouse/feeds.py: json_record, csv_cells, csv_row, lines), and `write`
+    takes them as they are."""
     if fmt == "jsonl":
-        record = {"schema_name": EXPORT_SCHEMA_NAME, "schema_version": EXPORT_SCHEMA_VERSION}
-        for batch in feeds.task_batches(con, picked, f"{feeds.JSON_LINE}, status", record):
-            lines = batch.column(0).to_pylist()
-            if lines:
-                f.write("\n".join(lines) + "\n")
-            _tally(batch.column(1), result)
-        return
-    import csv
+        from schemas.export import EXPORT_SCHEMA_NAME, EXPORT_SCHEMA_VERSION
 
-    names, types = feeds.task_columns(con)
-    kept = [(n, t) for n, t in zip(names, types, strict=True) if n != "assignments"]
-    columns = [n for n, _ in kept]
-    cells = feeds.csv_cells(columns, [t for _, t in kept])
-    writer = csv.writer(f)
-    writer.writerow(columns)
-    status = columns.index("status")
-    for batch in feeds.task_batches(con, picked, cells, {"raw": raw_csv}):
-        writer.writerows(zip(*(c.to_pylist() for c in batch.columns), strict=True))
-        _tally(batch.column(status), result)
+        params = {"schema_name": EXPORT_SCHEMA_NAME, "schema_version": EXPORT_SCHEMA_VERSION}
+        batches = feeds.task_fetches(con, picked, feeds.lines(feeds.json_record(), "\n"), params)
+    else:
+        names, types = feeds.task_columns(con)
+        kept = [(n, t) for n, t in zip(names, types, strict=True) if n != "assignments"]
+        columns = [n for n, _ in kept]
+        kinds = [t for _, t in kept]
+        # the header as Python's csv module writes it (the names need no quotes)
+        write((",".join(columns) + "\r\n").encode())
+        row = feeds.lines(feeds.csv_row(columns, kinds), "\r\n")
+        cells = feeds.csv_cells(columns, kinds)
+        batches = feeds.task_fetches(con, picked, cells, {"raw": raw_csv}, outer=row)
+    for rows in batches:
+        write(b"".join([r[0] for r in rows]))
+        result.tasks += len(rows)
+        result.removed += sum(r[1] for r in rows)
+
+
+def _write_parquet(
+    con: duckdb.DuckDBPyConnection, picked: feeds.Filters, path: Path, result: ExportResult
+) -> None:
+    from pipeline.parquet_feed import NO_REGION, NO_YEAR, write_parquet
+
+    names, _ = feeds.task_columns(con)
+    columns = feeds.parquet_columns(names)
+    params = {"no_region": NO_REGION, "no_year": NO_YEAR}
+    schema = feeds.task_schema(con, columns, params)
+    result.tasks = write_parquet(feeds.task_tables(con, picked, columns, params), schema, path)
+    result.removed = feeds.removed_count(con, picked)
+
+
+def _write_ledger(
+    con: duckdb.DuckDBPyConnection,
+    picked: feeds.Filters,
+    path: Path,
+    result: ExportResult,
+    changes: bool,
+    unit_sheets: bool,
+) -> None:
+    """The ledger groups tasks by plan and unit: its rows are read whole."""
+    from pipeline.ledger import write_ledger
+
+    rel = feeds.task_rows(con, picked)
+    columns = rel.columns
+    rows = [dict(zip(columns, r, strict=True)) for r in rel.fetchall()]
+    result.tasks = len(rows)
+    result.removed = sum(r["status"] == "removed" for r in rows)
+    with replacing(path, "ledger") as tmp:
+        ledger = write_ledger(rows, tmp, changes=changes, unit_sheets=unit_sheets, name=str(path))
+    result.notes = ledger.cuts
 
 
 def _write_schema(out: Path) -> Path:
+    from schemas.export import record_json_schema
+
     schema_path = out.with_name(out.name + ".schema.json")
     with replacing(schema_path, "schema file") as tmp:
         tmp.write_text(
@@ -209,7 +187,11 @@ def _write_schema(out: Path) -> Path:
 
 # JSON Lines ----------------------------------------------------------------------------------
 def record(row: dict[str, Any]) -> TaskRecord:
-    """The versioned record of one export row."""
+    """The versioned record of one export row (the model the JSON lines DuckDB writes are
+    checked against: tests/test_export.py)."""
+    from schemas.export import RecordAssignment, RecordNotice, RecordProvenance, TaskRecord
+    from schemas.notice import Provenance
+
     location = json.loads(row["provenance"]) if row.get("provenance") else None
     return TaskRecord(
         task_id=row["task_id"],

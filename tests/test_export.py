@@ -124,7 +124,7 @@ def test_csv_starts_with_a_bom_and_round_trips_through_the_csv_module(
     assert {r["deadline"] for r in rows} == {"", "2020-12-31"}
 
 
-def test_parquet_is_hive_partitioned_and_read_by_pyarrow_and_duckdb(
+def test_parquet_is_one_file_in_the_feeds_order_read_by_pyarrow_and_duckdb(
     two_regions: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "tasks.parquet"
@@ -140,32 +140,38 @@ def test_parquet_is_hive_partitioned_and_read_by_pyarrow_and_duckdb(
         )
     )
     assert expected == {("南沙区", 2020): len(GOLD_2020["tasks"]), ("从化区", 2022): CONGHUA_TASKS}
-    # Hive folders: region=…/year=…/, the Chinese as it is (tests/test_parquet_engines.py)
-    folders = {p.parent.relative_to(out).as_posix() for p in out.rglob("*.parquet")}
-    assert folders == {"region=南沙区/year=2020", "region=从化区/year=2022"}
+    # one file beside the marker, no partition folders (not a file per notice)
+    assert sorted(p.name for p in out.iterdir()) == [".fengong-export.json", "part-0.parquet"]
 
-    table = pads.dataset(out, format="parquet", partitioning="hive").to_table()
+    table = pads.dataset(out, format="parquet").to_table()
     got = Counter(zip(table["region"].to_pylist(), table["year"].to_pylist(), strict=True))
     assert got == expected
-    one = pq.read_table(next(out.rglob("*.parquet")))  # a lone file is plain Parquet too
+    one = pq.read_table(out / "part-0.parquet")  # the file alone is the whole feed
     assert "task_id" in one.column_names and "assignments" in one.column_names
+    # the rows in the order of the other feeds, region and year also as notice_region/_year
+    out_jsonl = tmp_path / "all.jsonl"
+    export(two_regions, out_jsonl, "jsonl")
+    lines = [json.loads(line) for line in out_jsonl.read_text(encoding="utf-8").splitlines()]
+    assert one["task_id"].to_pylist() == [r["task_id"] for r in lines]
+    assert one["notice_region"].to_pylist() == one["region"].to_pylist()
+    assert one["notice_year"].to_pylist() == one["year"].to_pylist()
 
     con = duckdb.connect()
     rows = con.execute(
-        "select region, year, count(*) from read_parquet(?, hive_partitioning = true) group by all",
-        [str(out / "**" / "*.parquet")],
+        "select region, year, count(*) from read_parquet(?) group by all",
+        [str(out / "*.parquet")],
     ).fetchall()
     assert Counter({(r, y): n for r, y, n in rows}) == expected
     roles = con.execute(
-        "select a.org, a.role from read_parquet(?, hive_partitioning = true), "
+        "select a.org, a.role from read_parquet(?), "
         "unnest(assignments) as u(a) where task_key = '一.(一).2' and region = '南沙区'",
-        [str(out / "**" / "*.parquet")],
+        [str(out / "*.parquet")],
     ).fetchall()
     assert roles == [(a["org"], a["role"]) for a in GOLD_2020["tasks"][1]["assignments"]]
 
     # exporting again replaces the earlier export; a folder of other things is refused
     export(two_regions, out, "parquet", region="南沙区")
-    table = pads.dataset(out, format="parquet", partitioning="hive").to_table()
+    table = pads.dataset(out, format="parquet").to_table()
     assert set(table["region"].to_pylist()) == {"南沙区"}
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
@@ -314,7 +320,16 @@ def test_a_filter_that_matches_nothing_writes_empty_feeds_with_their_headers(
     assert (tmp_path / "empty.jsonl.schema.json").is_file()
     with full.open(encoding="utf-8-sig") as f, empty.open(encoding="utf-8-sig") as g:
         assert next(csv.reader(g)) == next(csv.reader(f))
-    assert [p.name for p in (tmp_path / "empty.parquet").iterdir()] == [".fengong-export.json"]
+    # Parquet: one file with the feed's columns and no rows, so every reader knows them
+    empty_parquet = tmp_path / "empty.parquet"
+    assert sorted(p.name for p in empty_parquet.iterdir()) == [
+        ".fengong-export.json",
+        "part-0.parquet",
+    ]
+    columns = pq.read_table(empty_parquet / "part-0.parquet")
+    assert columns.num_rows == 0
+    export(seeded, tmp_path / "full.parquet", "parquet")
+    assert columns.schema == pq.read_table(tmp_path / "full.parquet" / "part-0.parquet").schema
     book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
     assert book.sheetnames == ["任务"]
     assert [c.value for c in book["任务"][2]] == [*LEDGER_COLUMNS, "任务ID"]
@@ -398,3 +413,46 @@ def test_csv_cells_are_the_cells_csv_cell_writes(varied: Path, tmp_path: Path, r
         return csv_cell(value, raw)
 
     assert got == [columns, *([cell(r[c]) for c in columns] for r in rows)]
+
+
+def test_chunks_of_the_feed_change_nothing_but_the_parquet_row_groups(
+    varied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feeds are read a chunk of notices at a time (warehouse/feeds.task_chunks): a
+    notice a chunk gives the same JSON lines and CSV bytes, and the same Parquet rows, as one
+    chunk for all; a Parquet row group is a chunk, and a file takes chunks up to FILE_ROWS."""
+    from pipeline import parquet_feed
+
+    since = dt.datetime(2000, 1, 1)  # removed tasks too, counted across chunks
+    whole = {
+        fmt: export(varied, tmp_path / f"whole.{fmt}", fmt, since=since)
+        for fmt in ("jsonl", "csv", "parquet")
+    }
+    notices = stored(varied, "select count(*) from notices")[0][0]
+    assert notices == 3
+    monkeypatch.setattr(feeds, "CHUNK_TASKS", 1)
+    monkeypatch.setattr(parquet_feed, "FILE_ROWS", 50)
+    for fmt in ("jsonl", "csv", "parquet"):
+        result = export(varied, tmp_path / f"parts.{fmt}", fmt, since=since)
+        assert (result.tasks, result.removed) == (whole[fmt].tasks, whole[fmt].removed)
+        assert result.removed > 0
+    for fmt in ("jsonl", "csv"):
+        assert (tmp_path / f"parts.{fmt}").read_bytes() == (tmp_path / f"whole.{fmt}").read_bytes()
+
+    one = pq.ParquetFile(tmp_path / "whole.parquet" / "part-0.parquet")
+    assert one.metadata.num_row_groups == 1
+    files = sorted((tmp_path / "parts.parquet").glob("part-*.parquet"))
+    parts = [pq.ParquetFile(f) for f in files]
+    groups = [pf.metadata.row_group(i) for pf in parts for i in range(pf.metadata.num_row_groups)]
+    assert len(groups) == notices  # a row group a notice (a chunk)
+    assert len(files) > 1 and all(
+        pf.metadata.num_rows <= 50 or pf.metadata.num_row_groups == 1 for pf in parts
+    )
+    rows = [r for pf in parts for r in pf.read().to_pylist()]
+    assert rows == one.read().to_pylist()
+    # each row group's statistics name its one region: readers skip the others' groups
+    leaves = [one.schema.column(i).path for i in range(len(one.schema))]
+    region = leaves.index("region")
+    for group in groups:
+        stats = group.column(region).statistics
+        assert stats is not None and stats.min == stats.max

@@ -238,7 +238,7 @@ def test_parquet_export_never_deletes_files_it_did_not_write(
     feed = tmp_path / "feed"
     assert run(*args[:4], str(feed), *args[5:]).exit_code == 0
     assert run(*args[:4], str(feed), *args[5:]).exit_code == 0  # replaced: its own
-    stray = next(feed.glob("region=*/year=*")) / "analysis.csv"
+    stray = feed / "analysis.csv"
     stray.write_text("mine", encoding="utf-8")
     before = snapshot(tmp_path)
     result = run(*args[:4], str(feed), *args[5:])
@@ -248,6 +248,16 @@ def test_parquet_export_never_deletes_files_it_did_not_write(
         "of the folder or export to another one (nothing was changed)"
     ]
     assert snapshot(tmp_path) == before
+
+    # an export of an earlier fengong (Hive folders by region and year, its marker listing
+    # them) is fengong's own: replaced by the new layout, its folders gone
+    old = tmp_path / "old"
+    (old / "region=临海区" / "year=2020").mkdir(parents=True)
+    (old / "region=临海区" / "year=2020" / "part-0.parquet").write_bytes(b"PAR1")
+    listed = {"written_by": "fengong export", "files": ["region=临海区/year=2020/part-0.parquet"]}
+    (old / ".fengong-export.json").write_text(json.dumps(listed, ensure_ascii=False))
+    assert run(*args[:4], str(old), *args[5:]).exit_code == 0
+    assert sorted(p.name for p in old.iterdir()) == [".fengong-export.json", "part-0.parquet"]
 
 
 # case 10: writes through links, devices, FIFOs -------------------------------------------

@@ -9,6 +9,12 @@ printed finds that region's unit only; pipeline/reading.filters resolves them); 
 tasks that changed after this UTC time, and the ones removed after it).
 
     rel = task_rows(con, Filters(region="南沙区", year=2020))   # a DuckDB relation
+    for rows in task_fetches(con, Filters(), lines(json_record(), "\n"), record): ...
+
+The feeds read the rows a chunk of notices at a time (`task_chunks`: about CHUNK_TASKS
+tasks, in the feed's order), each chunk one query that reads only its notices' rows, so
+DuckDB's memory holds one chunk whatever the feed's size; DuckDB makes every JSON line and
+CSV row whole (`lines`), as bytes, and the caller only writes them.
 """
 
 from __future__ import annotations
@@ -20,10 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from schemas.notice import Provenance
 from schemas.roles import ROLES
 
-if TYPE_CHECKING:  # the feeds' readers (diff, unit) never import pyarrow
+if TYPE_CHECKING:  # pyarrow is imported by the Parquet feed only
     import pyarrow as pa  # type: ignore[import-untyped]
 
 
@@ -103,7 +108,7 @@ _ORDER = "region NULLS LAST, year NULLS LAST, notice_id, ord NULLS LAST, task_ke
 # One row per task, flat columns (role lists, nested assignments) in plan order. With $since:
 # the tasks changed after it, then the ones removed after it (only key and text are left).
 # ONLY is where a chunk of the feed restricts every table read to its notices
-# (task_batches); COLUMNS is the projection of the flat row.
+# (task_chunks); COLUMNS is the projection of the flat row.
 _TASK_ROWS = (
     _PICKED
     + """, assigned AS (
@@ -162,44 +167,48 @@ _TASK_ROWS = (
        OR list_has_any(list_transform(rows.orgs, lambda o: {'region': rows.region, 'org': o}),
                        p.keys)
 )
-SELECT COLUMNS FROM picked_rows ORDER BY """
+SELECT COLUMNS FROM (FROM picked_rows ORDER BY """
     + _ORDER
+    + ")"
 )
 _ONLY = "WHERE notice_id IN (SELECT unnest($ids))"
 ROW_COLUMNS = "* EXCLUDE (ord)"  # the flat row, as task_rows gives it
+# Tasks a chunk of the feed holds about: DuckDB's memory for one chunk (its sort and joins)
+# stays far under the 128 MB an export gives it; fewer, larger chunks cost less time (each
+# chunk's query scans the tables once).
+CHUNK_TASKS = 20_000
+FETCH_ROWS = 2048  # rows Python takes from a chunk's result at a time
 
 
 def _task_sql(columns: str = ROW_COLUMNS, chunked: bool = False) -> str:
+    # the sort takes the flat rows and the projection (a JSON line, a CSV row) comes after
+    # it: the sort holds less than the lines would take
     return _TASK_ROWS.replace(" ONLY", " " + _ONLY if chunked else "").replace("COLUMNS", columns)
 
 
 def _iso(ts: str) -> str:
     """A time as pydantic writes it in JSON: ISO 8601 with a T, microseconds only when
     there are some."""
-    return (
-        f"CASE WHEN {ts} IS NULL THEN NULL ELSE strftime({ts}, '%Y-%m-%dT%H:%M:%S')"
-        f" || CASE WHEN microsecond({ts}) % 1000000 = 0 THEN ''"
-        f" ELSE strftime({ts}, '.%f') END END"
-    )
+    return f"replace(strftime({ts}, '%Y-%m-%dT%H:%M:%S.%f'), '.000000', '')"
 
 
 def _location() -> str:
-    """A task's place in its file (schemas.Provenance, every field) from its provenance."""
-    fields = []
-    for name in Provenance.model_fields:
-        if name == "element_path":
-            fields.append(f"{name} := provenance::JSON->>'{name}'")
-        elif name == "bbox":
-            fields.append(f"{name} := CAST(provenance::JSON->'{name}' AS DOUBLE[])")
-        else:
-            fields.append(f"\"{name}\" := CAST(provenance::JSON->>'{name}' AS INTEGER)")
-    return f"CASE WHEN provenance IS NULL THEN NULL ELSE struct_pack({', '.join(fields)}) END"
+    """A task's place in its file (schemas.Provenance, every field, NULL when not stored)
+    from its provenance, the stored JSON read once (json_transform)."""
+    from schemas.notice import Provenance  # the model (pydantic) only for the JSON feed
+
+    kinds = {"element_path": "VARCHAR", "bbox": "DOUBLE[]"}
+    shape = ", ".join(
+        f'"{name}": "{kinds.get(name, "INTEGER")}"' for name in Provenance.model_fields
+    )
+    return f"json_transform(provenance, '{{{shape}}}')"
 
 
-# The JSON Lines record (schemas/export.TaskRecord), made by DuckDB field for field as pydantic
-# writes it ($schema_name, $schema_version: the record's); tests/test_export.py checks every
-# line against the model and its JSON Schema.
-JSON_LINE = f"""to_json(struct_pack(
+def json_record() -> str:
+    """The JSON Lines record (schemas/export.TaskRecord), made by DuckDB field for field as
+    pydantic writes it ($schema_name, $schema_version: the record's); tests/test_export.py
+    checks every line against the model and its JSON Schema."""
+    return f"""to_json(struct_pack(
     schema_name := $schema_name, version := $schema_version,
     task_id := task_id, notice_id := notice_id, status := status, task_key := task_key,
     text := text, section_key := section_key, section_title := section_title,
@@ -215,22 +224,24 @@ JSON_LINE = f"""to_json(struct_pack(
         location := {_location()}) END,
     first_seen := {_iso("first_seen")}, changed_at := {_iso("changed_at")},
     removed_at := {_iso("removed_at")}
-))::VARCHAR AS line"""
+))::VARCHAR"""
+
 
 _GUARD = "CASE WHEN $raw OR NOT regexp_matches(X, '^[=+\\-@\t\r]') THEN X ELSE '''' || X END"
 
 
 def csv_cells(names: list[str], types: list[str]) -> str:
     """The feed's columns as CSV cells, made by DuckDB by pipeline/formats.csv_cell's rules:
-    a unit list joined with 、, dates and times in ISO 8601, true/false, NULL as an empty
-    cell, and a text cell that starts with = + - @ tab or CR led by ' unless $raw."""
+    a unit list joined with 、, dates and times in ISO 8601, true/false, NULL and an empty
+    text as NULL (an empty cell), and a text cell that starts with = + - @ tab or CR led by
+    ' unless $raw. `csv_row` makes them one row."""
     out = []
     for name, kind in zip(names, types, strict=True):
         col = f'"{name}"'
         if kind == "VARCHAR[]":
-            cell = _GUARD.replace("X", f"array_to_string({col}, '、')")
+            cell = _GUARD.replace("X", f"nullif(array_to_string({col}, '、'), '')")
         elif kind in ("VARCHAR", "JSON"):
-            cell = _GUARD.replace("X", col)
+            cell = _GUARD.replace("X", f"nullif({col}, '')")
         elif kind == "DATE":
             cell = f"strftime({col}, '%Y-%m-%d')"
         elif kind.startswith("TIMESTAMP"):
@@ -241,6 +252,49 @@ def csv_cells(names: list[str], types: list[str]) -> str:
             cell = f"CAST({col} AS VARCHAR)"
         out.append(f"{cell} AS {col}")
     return ", ".join(out)
+
+
+def csv_row(names: list[str], types: list[str]) -> str:
+    """The cells of `csv_cells` as one CSV row, quoted as Python's csv module quotes (a cell
+    with a comma, a double quote, CR or LF in double quotes, its quotes doubled; NULL as an
+    empty cell), for `lines`."""
+    out = []
+    for name, kind in zip(names, types, strict=True):
+        col = f'"{name}"'
+        if kind in ("VARCHAR[]", "VARCHAR", "JSON"):
+            out.append(
+                f"coalesce(CASE WHEN regexp_matches({col}, '[,\"\\r\\n]')"
+                f" THEN '\"' || replace({col}, '\"', '\"\"') || '\"' ELSE {col} END, '')"
+            )
+        else:
+            out.append(f"coalesce({col}, '')")
+    return f"concat_ws(',', {', '.join(out)})"
+
+
+def lines(record: str, end: str) -> str:
+    """The projection of a feed of lines: the `record` (JSON_RECORD, csv_row(...)) and
+    `end` as UTF-8 bytes (Python writes them as they are), and whether the row is a
+    removed task."""
+    ends = {"\n": "chr(10)", "\r\n": "chr(13) || chr(10)"}
+    return f"encode({record} || {ends[end]}) AS line, status = 'removed' AS removed"
+
+
+def parquet_columns(names: list[str]) -> str:
+    """The Parquet feed's columns: the flat row with region and year as notice_region and
+    notice_year in their places and again as region and year at the end, a NULL as the
+    placeholders $no_region and $no_year (so the columns and values are those of the Hive
+    partitioned folders fengong wrote before)."""
+    region = "coalesce(region, $no_region)"
+    year = "CAST(coalesce(year, $no_year) AS INTEGER)"
+    cols = [
+        f"{region} AS notice_region"
+        if n == "region"
+        else f"{year} AS notice_year"
+        if n == "year"
+        else f'"{n}"'
+        for n in names
+    ]
+    return ", ".join([*cols, f"{region} AS region", f"{year} AS year"])
 
 
 _ASSIGNMENTS = (
@@ -278,10 +332,13 @@ def task_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDB
     return con.sql(sql, params=filters.params(sql))
 
 
-def task_schema(con: duckdb.DuckDBPyConnection) -> pa.Schema:
-    """The Arrow schema of task_rows' (and task_batches') rows."""
-    sql = _task_sql() + " LIMIT 0"
-    return con.sql(sql, params=Filters().params(sql)).to_arrow_table().schema
+def task_schema(
+    con: duckdb.DuckDBPyConnection, columns: str = ROW_COLUMNS, params: dict[str, Any] | None = None
+) -> pa.Schema:
+    """The Arrow schema of task_rows' rows, projected to `columns` (with their `params`)."""
+    sql = _task_sql(columns) + " LIMIT 0"
+    given = {**Filters().params(sql), **(params or {})}
+    return con.sql(sql, params=given).to_arrow_table().schema
 
 
 def task_columns(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
@@ -291,34 +348,77 @@ def task_columns(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
     return list(rel.columns), [str(t) for t in rel.types]
 
 
-def task_batches(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters,
-    columns: str = ROW_COLUMNS,
-    params: dict[str, Any] | None = None,
-    chunk_tasks: int = 4096,
-) -> Iterator[pa.RecordBatch]:
-    """task_rows in Arrow batches, read a chunk of notices at a time (about `chunk_tasks`
-    tasks, in the feed's order), so memory holds one chunk whatever the feed's size: each
-    chunk's query reads only its notices' rows. `columns` is the projection of the flat row
-    (ROW_COLUMNS, JSON_LINE, csv_cells(...)), with its own `params`."""
+def task_chunks(
+    con: duckdb.DuckDBPyConnection, filters: Filters, chunk_tasks: int | None = None
+) -> list[list[str]]:
+    """The notices of the feed in its order, in chunks of about `chunk_tasks` tasks
+    (CHUNK_TASKS unless given; a notice is never split)."""
     order_sql = (
         _PICKED + ", sizes AS (SELECT notice_id, count(*) AS n FROM task_changes"
         " GROUP BY notice_id) SELECT p.notice_id, coalesce(s.n, 0) FROM picked_notices p"
         " LEFT JOIN sizes s USING (notice_id)"
         " ORDER BY p.region NULLS LAST, p.year NULLS LAST, p.notice_id"
     )
-    order = con.execute(order_sql, filters.params(order_sql)).fetchall()
-    chunked = _task_sql(columns, chunked=True)
+    limit = chunk_tasks or CHUNK_TASKS  # read when called: tests make chunks small
+    chunks: list[list[str]] = []
     chunk: list[str] = []
     size = 0
-    for i, (notice_id, tasks) in enumerate(order):
+    for notice_id, tasks in con.execute(order_sql, filters.params(order_sql)).fetchall():
         chunk.append(notice_id)
         size += tasks
-        if size >= chunk_tasks or i == len(order) - 1:
-            given = {**filters.params(chunked), "ids": chunk, **(params or {})}
-            yield from con.sql(chunked, params=given).to_arrow_reader(2048)
+        if size >= limit:
+            chunks.append(chunk)
             chunk, size = [], 0
+    return [*chunks, chunk] if chunk else chunks
+
+
+def _chunk_params(
+    sql: str, filters: Filters, ids: list[str], params: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {**filters.params(sql), "ids": ids, **(params or {})}
+
+
+def task_fetches(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    columns: str,
+    params: dict[str, Any] | None = None,
+    outer: str | None = None,
+    chunk_tasks: int | None = None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """task_rows projected to `columns` (with their own `params`), and then, if given, to
+    `outer` (a projection of those columns: csv_cells, then lines(csv_row(...))), as lists
+    of up to FETCH_ROWS row tuples in the feed's order, read a chunk of notices at a time."""
+    sql = _task_sql(columns, chunked=True)
+    if outer is not None:
+        sql = f"SELECT {outer} FROM ({sql})"
+    for ids in task_chunks(con, filters, chunk_tasks):
+        result = con.execute(sql, _chunk_params(sql, filters, ids, params))
+        while rows := result.fetchmany(FETCH_ROWS):
+            yield rows
+
+
+def task_tables(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    columns: str = ROW_COLUMNS,
+    params: dict[str, Any] | None = None,
+    chunk_tasks: int | None = None,
+) -> Iterator[pa.Table]:
+    """task_rows projected to `columns` as one Arrow table per chunk of notices, in the
+    feed's order (memory: one chunk)."""
+    sql = _task_sql(columns, chunked=True)
+    for ids in task_chunks(con, filters, chunk_tasks):
+        yield con.sql(sql, params=_chunk_params(sql, filters, ids, params)).to_arrow_table()
+
+
+def removed_count(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many of the feed's rows are removed tasks (only a feed with $since has any)."""
+    if filters.since is None:
+        return 0
+    sql = f"SELECT count(*) FROM ({_task_sql('status')}) WHERE status = 'removed'"
+    row = con.execute(sql, filters.params(sql)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def assignment_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> duckdb.DuckDBPyRelation:
