@@ -142,13 +142,14 @@ def _write_lines(
 def _write_parquet(
     con: duckdb.DuckDBPyConnection, picked: feeds.Filters, path: Path, result: ExportResult
 ) -> None:
-    from pipeline.parquet_feed import NO_REGION, NO_YEAR, write_parquet
+    from pipeline import parquet_feed
 
     names, _ = feeds.task_columns(con)
     columns = feeds.parquet_columns(names)
-    params = {"no_region": NO_REGION, "no_year": NO_YEAR}
+    params = {"no_region": parquet_feed.NO_REGION, "no_year": parquet_feed.NO_YEAR}
     schema = feeds.task_schema(con, columns, params)
-    result.tasks = write_parquet(feeds.task_tables(con, picked, columns, params), schema, path)
+    chunks = feeds.task_tables(con, picked, columns, params, parquet_feed.ROW_GROUP_TASKS)
+    result.tasks = parquet_feed.write_parquet(chunks, schema, path)
     result.removed = feeds.removed_count(con, picked)
 
 

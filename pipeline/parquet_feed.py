@@ -10,10 +10,10 @@ Choices, each checked by tests/test_parquet_engines.py with real engines:
 - **Few large files, no partition folders.** A folder of Hive partitions by region and year
   held one small file per notice (1,801 files for 1,800 notices): the small-files pattern
   that makes Spark, and every engine, spend its time opening files. A file holds up to
-  FILE_ROWS tasks, in row groups of a chunk of notices each (warehouse/feeds.task_tables,
-  about 20,000 tasks); as the rows are sorted by region and year, each row group's statistics
-  name the regions and years it holds, so ``where region = '南沙区'`` in Spark, DuckDB or
-  pyarrow skips the row groups of other regions without a partition folder.
+  FILE_ROWS tasks, in row groups of a chunk of notices each (about ROW_GROUP_TASKS tasks,
+  warehouse/feeds.task_tables); as the rows are sorted by region and year, each row group's
+  statistics name the regions and years it holds, so ``where region = '南沙区'`` in Spark,
+  DuckDB or pyarrow skips the other regions' row groups without a partition folder.
 - **The columns of the partitioned folders it replaces**: region and year at the end, as the
   partition columns were, and again in their places as ``notice_region`` and
   ``notice_year`` with the same values, so a query written against an earlier export reads
@@ -47,8 +47,19 @@ from pipeline.regions import NO_REGION
 NO_YEAR = 0
 MARKER = ".fengong-export.json"
 FILE_ROWS = 1_000_000  # tasks a file holds at most (a few hundred MB for Spark to split)
+# a row group: a chunk of notices of about this many tasks (half the other feeds' chunk:
+# pyarrow's copy of a chunk sits beside DuckDB's, under the export's 250 MiB)
+ROW_GROUP_TASKS = 10_000
 
-__all__ = ["FILE_ROWS", "MARKER", "NO_REGION", "NO_YEAR", "check_folder", "write_parquet"]
+__all__ = [
+    "FILE_ROWS",
+    "MARKER",
+    "NO_REGION",
+    "NO_YEAR",
+    "ROW_GROUP_TASKS",
+    "check_folder",
+    "write_parquet",
+]
 
 
 def check_folder(out: Path) -> list[Path]:

@@ -431,6 +431,7 @@ def test_chunks_of_the_feed_change_nothing_but_the_parquet_row_groups(
     notices = stored(varied, "select count(*) from notices")[0][0]
     assert notices == 3
     monkeypatch.setattr(feeds, "CHUNK_TASKS", 1)
+    monkeypatch.setattr(parquet_feed, "ROW_GROUP_TASKS", 1)
     monkeypatch.setattr(parquet_feed, "FILE_ROWS", 50)
     for fmt in ("jsonl", "csv", "parquet"):
         result = export(varied, tmp_path / f"parts.{fmt}", fmt, since=since)
