@@ -1,9 +1,9 @@
 """How a notice's region is shown where a region cannot be left empty.
 
 A notice that prints no region is stored with region NULL (``v_notices``). Where a region must
-be named — a Parquet partition folder, the ledger's 地区 column, a unit's region in
+be named — the Parquet feed's region column, the ledger's 地区 column, a unit's region in
 ``fengong units`` and ``fengong unit`` — it is shown as NO_REGION, one placeholder for all of
-them (pipeline/parquet_feed.py files such notices under ``region=未注明地区``).
+them (pipeline/parquet_feed.py).
 """
 
 from __future__ import annotations
