@@ -88,6 +88,19 @@ def snapshot(db: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[objec
         con.close()
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Counts the clause corpus's score from each test's report (in the process that reports:
+    the only one under pytest-xdist, whose workers send their reports to it)."""
+    if report.when != "call":
+        return
+    from tests import test_clause_corpus
+
+    for name, value in report.user_properties:
+        if name == test_clause_corpus.SCORE_PROPERTY:
+            kind, ok = value
+            test_clause_corpus.SCORES[kind, bool(ok)] += 1
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The clause corpus's score per phrasing kind, when it ran."""
     from tests import test_clause_corpus

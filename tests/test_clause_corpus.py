@@ -3,7 +3,9 @@ of the gold conventions' role table and real-page conventions, each with the (or
 its conventions give (written from the conventions, never from fengong's output; see
 tests/clauses/README.md). Each entry becomes a small notice whose first task carries the
 clause in the entry's layout; the test reads it and compares. The score per phrasing kind is
-printed at the end of the run (pytest -s, or in the terminal summary).
+printed at the end of the run (pytest -s, or in the terminal summary): each test hands its
+(kind, right) to its report, so the summary counts them whichever process ran the test (pytest-xdist
+workers too; tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ PLACE = {
 TITLE_TAIL = ("年工作要点分工方案", "年工作要點分工方案")
 HEADING = ("一、重点工作", "一、重點工作")
 HEADER = (("序号", "工作任务"), ("序號", "工作任務"))
+# (kind, fully right) per test, counted from the test reports by tests/conftest.py
+SCORE_PROPERTY = "clause_corpus_score"
 SCORES: Counter[tuple[str, bool]] = Counter()
 
 
@@ -69,7 +73,7 @@ def render(e: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("entry", list(entries()), ids=lambda e: str(e["id"]))
-def test_clause(entry: dict[str, Any], tmp_path: Path) -> None:
+def test_clause(entry: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest) -> None:
     path = tmp_path / "notice.txt"
     path.write_text(render(entry), encoding="utf-8")
     first = parse(path).tasks[0]
@@ -78,7 +82,7 @@ def test_clause(entry: dict[str, Any], tmp_path: Path) -> None:
     ok = got == want
     if "expected_deadline" in entry:
         ok = ok and (str(first.deadline) if first.deadline else None) == entry["expected_deadline"]
-    SCORES[entry["kind"], ok] += 1
+    request.node.user_properties.append((SCORE_PROPERTY, (entry["kind"], ok)))
     assert got == want, entry["why"]
     if "expected_deadline" in entry:
         assert (str(first.deadline) if first.deadline else None) == entry["expected_deadline"]
