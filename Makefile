@@ -33,9 +33,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# -rs: the reason of every skipped test (a tool that could not be had) is listed at the end
+# -rs: the reason of every skipped test (a tool that could not be had) is listed at the end.
+# -n 2 --dist loadfile: two pytest-xdist workers (the machines have 2 CPUs; many tests wait on
+# processes, timeouts and locks, which the other worker's tests fill), each taking a whole test
+# file at a time so that a module's shared warehouse is built once. PYTEST_WORKERS=0 runs the
+# suite in one process.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -rs
+	$(BIN)/pytest -rs -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 
