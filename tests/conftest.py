@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -69,6 +70,15 @@ def query(db: Path, sql: str) -> list[tuple[object, ...]]:
 def db(tmp_path: Path) -> Path:
     """A real DuckDB file, fresh for each test."""
     return tmp_path / "warehouse.duckdb"
+
+
+def copy_of(built: Path, to: Path) -> Path:
+    """A copy, at `to`, of a warehouse file a module fixture built once (its notices parsed
+    and stored once for the module, not once per test): a real DuckDB file of the test's own,
+    which the test may write to without touching the next test's."""
+    assert not Path(f"{built}.wal").exists(), "the built warehouse was left open"
+    shutil.copyfile(built, to)
+    return to
 
 
 def snapshot(db: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[object, ...]]]:

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, copy_of
 from tests.small_notices import write_conghua
 
 
@@ -24,12 +24,19 @@ def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-@pytest.fixture
-def two_regions(tmp_path: Path) -> Path:
-    db = tmp_path / "w.duckdb"
-    result = run("ingest", str(SEED), str(write_conghua(tmp_path)), "--db", str(db), "-q")
+@pytest.fixture(scope="module")
+def two_regions_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("two-regions")
+    db = tmp / "w.duckdb"
+    result = run("ingest", str(SEED), str(write_conghua(tmp)), "--db", str(db), "-q")
     assert result.exit_code == 0, result.output
     return db
+
+
+@pytest.fixture
+def two_regions(two_regions_once: Path, tmp_path: Path) -> Path:
+    """The seed and a notice of another region stored (the test's own copy)."""
+    return copy_of(two_regions_once, tmp_path / "w.duckdb")
 
 
 def test_usage_errors_exit_2(two_regions: Path) -> None:

@@ -14,7 +14,7 @@ from PIL import Image, ImageStat
 
 from pipeline import ingest
 from pipeline.report import char_diff
-from tests.conftest import SAMPLES, SEED, cli
+from tests.conftest import SAMPLES, SEED, cli, copy_of
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
 CHROMIUM = shutil.which("chromium") or (
@@ -25,18 +25,26 @@ EVIL = (
 )
 
 
-@pytest.fixture
-def two_years(db: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def two_years_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed (2020) and the constructed 2021, whose new vaccine task carries markup and
     quotes, so that the report must escape document text."""
+    tmp = tmp_path_factory.mktemp("two-years")
+    db = tmp / "warehouse.duckdb"
     text = NANSHA_2021.read_text(encoding="utf-8")
-    evil = tmp_path / "nansha-2021-evil.txt"
+    evil = tmp / "nansha-2021-evil.txt"
     evil.write_text(
         text.replace("做好新冠病毒疫苗接种政策和接种点信息发布。", EVIL), encoding="utf-8"
     )
     report = ingest([SEED, evil], db=db)
     assert [r.status for r in report.results] == ["ingested", "ingested"]
     return db
+
+
+@pytest.fixture
+def two_years(two_years_once: Path, db: Path) -> Path:
+    """The two years stored: the test's own copy of a warehouse built once for the module."""
+    return copy_of(two_years_once, db)
 
 
 def test_char_diff_marks_only_the_changed_characters() -> None:

@@ -25,7 +25,7 @@ from pipeline.ledger import LEDGER_COLUMNS, SheetNames, display_width, wrapped_l
 from pipeline.reading import FeedError, reading
 from schemas import ROLE_NAMES
 from schemas.export import EXPORT_SCHEMA_VERSION
-from tests.conftest import GOLD, SAMPLES, SEED, Ran, cli
+from tests.conftest import GOLD, SAMPLES, SEED, Ran, cli, copy_of
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
 from warehouse import feeds
 from warehouse.errors import WarehouseError
@@ -45,18 +45,33 @@ def gold_units(task: dict[str, Any], role: str) -> list[str]:
     return [a["org"] for a in task["assignments"] if a["role"] == role]
 
 
-@pytest.fixture
-def seeded(db: Path) -> Path:
+@pytest.fixture(scope="module")
+def seeded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("seeded") / "warehouse.duckdb"
     report = ingest([SEED], db=db)
     assert report.count("ingested") == 1
     return db
 
 
 @pytest.fixture
-def two_regions(db: Path, tmp_path: Path) -> Path:
-    report = ingest([SEED, write_conghua(tmp_path)], db=db)
+def seeded(seeded_once: Path, db: Path) -> Path:
+    """The seed stored: the test's own copy of a warehouse built once for the module."""
+    return copy_of(seeded_once, db)
+
+
+@pytest.fixture(scope="module")
+def two_regions_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("two-regions")
+    db = tmp / "warehouse.duckdb"
+    report = ingest([SEED, write_conghua(tmp)], db=db)
     assert report.count("ingested") == 2, [r.error for r in report.failed]
     return db
+
+
+@pytest.fixture
+def two_regions(two_regions_once: Path, db: Path) -> Path:
+    """The seed and a notice of another region stored (the test's own copy)."""
+    return copy_of(two_regions_once, db)
 
 
 def stored(db: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -359,11 +374,13 @@ def test_bad_targets_and_warehouses_are_refused_in_one_line(seeded: Path, tmp_pa
 
 
 # DuckDB writes the JSON lines and CSV cells; these pin them to the model and to csv_cell ----
-@pytest.fixture
-def varied(db: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def varied_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Notices of three formats (a PDF's provenance has pages and boxes), one in traditional
     script, and a replaced notice that dropped tasks (removed records under --since)."""
-    cut = tmp_path / "cut.txt"
+    tmp = tmp_path_factory.mktemp("varied")
+    db = tmp / "warehouse.duckdb"
+    cut = tmp / "cut.txt"
     cut.write_bytes(SEED.read_bytes()[:9000])  # 40 of the 43 tasks
     constructed = SAMPLES / "constructed"
     files = [
@@ -374,6 +391,12 @@ def varied(db: Path, tmp_path: Path) -> Path:
     assert not ingest(files, db=db).failed
     assert ingest([cut], db=db, options=Options(replace=True)).count("replaced") == 1
     return db
+
+
+@pytest.fixture
+def varied(varied_once: Path, db: Path) -> Path:
+    """The varied notices stored (the test's own copy)."""
+    return copy_of(varied_once, db)
 
 
 def _rows(db: Path, since: dt.datetime | None) -> list[dict[str, Any]]:

@@ -11,17 +11,25 @@ import pytest
 
 from pipeline import assignments, ingest, notices, tasks
 from pipeline.reading import FeedError
-from tests.conftest import GOLD, SEED
+from tests.conftest import GOLD, SEED, copy_of
 from tests.small_notices import CONGHUA_NAMING_DATA_BUREAU, CONGHUA_TASKS, write_conghua
 
 GOLD_2020 = json.loads((GOLD / "nansha-2020.gold.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def two_regions(db: Path, tmp_path: Path) -> Path:
-    report = ingest([SEED, write_conghua(tmp_path)], db=db)
+@pytest.fixture(scope="module")
+def two_regions_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("two-regions")
+    db = tmp / "warehouse.duckdb"
+    report = ingest([SEED, write_conghua(tmp)], db=db)
     assert report.count("ingested") == 2, [r.error for r in report.failed]
     return db
+
+
+@pytest.fixture
+def two_regions(two_regions_once: Path, db: Path) -> Path:
+    """The seed and a notice of another region stored (the test's own copy)."""
+    return copy_of(two_regions_once, db)
 
 
 def test_tasks_as_relation_arrow_and_pandas(two_regions: Path) -> None:

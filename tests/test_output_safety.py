@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from pipeline.cli import main
 from pipeline.formats import csv_cell, neutralise
 from pipeline.printable import printable
-from tests.conftest import SEED, query
+from tests.conftest import SEED, copy_of, query
 
 FORMULA_NOTICE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
@@ -71,17 +71,24 @@ def rows_of(db: Path) -> list[tuple[object, ...]]:
     )
 
 
-@pytest.fixture
-def formula_db(tmp_path: Path) -> Path:
-    notice = tmp_path / "in" / "formula.html"
+@pytest.fixture(scope="module")
+def formula_db_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("formula")
+    notice = tmp / "in" / "formula.html"
     notice.parent.mkdir()
     notice.write_text(FORMULA_NOTICE, encoding="utf-8")
-    db = tmp_path / "w.duckdb"
+    db = tmp / "w.duckdb"
     result = run("ingest", str(notice), "--db", str(db), "-q")
     assert result.exit_code == 0, result.output
     texts = [t for (t,) in query(db, "select text from v_tasks order by task_key")]
     assert [t[: len(s)] for t, s in zip(texts, FORMULA_STARTS, strict=True)] == list(FORMULA_STARTS)
     return db
+
+
+@pytest.fixture
+def formula_db(formula_db_once: Path, tmp_path: Path) -> Path:
+    """The formula notice stored (the test's own copy of a warehouse built once)."""
+    return copy_of(formula_db_once, tmp_path / "w.duckdb")
 
 
 # case 3 and formula.html: CSV formulas ----------------------------------------------------
