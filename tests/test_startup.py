@@ -17,7 +17,7 @@ import pytest
 
 from pipeline import ingest
 from tests.conftest import SAMPLES, SEED
-from warehouse import feeds, regions
+from warehouse import regions
 from warehouse.plans import plan_tasks, stored_links, unit_rows
 
 NANSHA_2021 = SAMPLES / "constructed" / "nansha-2021.txt"
@@ -123,9 +123,8 @@ def test_a_pair_not_compared_on_ingest_is_aligned_on_the_fly(db: Path, tmp_path:
         (None, "南沙区", False),
     ],
 )
-def test_regions_are_named_by_the_feeds_rule(held: str | None, asked: str, named: bool) -> None:
+def test_a_region_is_named_at_a_level(held: str | None, asked: str, named: bool) -> None:
     assert regions.region_matches(held, asked) is named
-    assert feeds.region_matches(held, asked) is named
 
 
 def test_plan_tasks_give_the_task_owners_view_and_sections(two_years: Path) -> None:

@@ -2,7 +2,7 @@
 
 Every query takes the same named parameters, each NULL when not filtering:
 $region (南沙区 also finds 广州市南沙区, as `fengong diff` does; 区 finds nothing: see
-`region_matches`), $year;
+warehouse/regions.region_matches, here in SQL), $year;
 $units (unit names, matched in every region) and $unit_keys (units as (region, name) pairs:
 a unit is a name within a region, so a name resolved from an alias one region's notice
 printed finds that region's unit only; pipeline/reading.filters resolves them); $since (only
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from schemas.roles import ROLES
+from warehouse.regions import REGION_LEVELS
 
 if TYPE_CHECKING:  # pyarrow is imported by the Parquet feed only
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -51,30 +52,6 @@ class Filters:
             "since": self.since,
         }
         return {k: v for k, v in given.items() if f"${k}" in sql}
-
-
-# A place-name level that may stand before a region asked for: 广州市|南沙区, 广东省|广州市.
-REGION_LEVELS = "省市州盟县区旗"
-
-
-def region_matches(held: str | None, asked: str) -> bool:
-    """Whether the region `asked` names the region `held`: the same, or `held` ends with it
-    right after a place-name level (广州市南沙区 for 南沙区). 区, 沙区 or 南沙 name no region:
-    a match never starts inside a name."""
-    if held is None:
-        return False
-    if held == asked:
-        return True
-    rest = held[: -len(asked)] if len(asked) >= 2 and held.endswith(asked) else ""
-    return rest[-1:] != "" and rest[-1] in REGION_LEVELS
-
-
-def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The regions of the notices held, in order."""
-    rows = con.execute(
-        "SELECT DISTINCT region FROM notices WHERE region IS NOT NULL ORDER BY region"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 # Notices in the asked region/year (removed ones too: their removed tasks are still reported),

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import duckdb
 
@@ -122,7 +122,7 @@ class ReadOnly:
             raise describe(path, exc) from None
         return wh
 
-    def __enter__(self) -> ReadOnly:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -4,10 +4,8 @@
     region_notices(con, ["南沙区"])  # their notices: notice_id, region, year, titles, file
 
 A region asked for names a region held when it is the same, or when the held one ends with it
-right after a place-name level (广州市南沙区 for 南沙区); 区, 沙区 or 南沙 name none. The rule
-is warehouse/feeds.region_matches's (tests/test_startup.py holds the two to the same answers);
-it lives here too so that the commands reading one region (`fengong diff`, `unit`) need not
-load the feeds (pyarrow types, the notice model).
+right after a place-name level (广州市南沙区 for 南沙区); 区, 沙区 or 南沙 name none. The feeds
+(warehouse/feeds.py) apply the same rule in SQL, with the same REGION_LEVELS.
 
 Each function reads the notices' region column once (one column of the smallest table); the
 tables of tasks and units are then read by their notice_id indexes (warehouse/plans.py), so a

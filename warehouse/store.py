@@ -20,16 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import duckdb
 
 from schemas import Notice
-from warehouse import bulk, changes, links, locks, versions
+from warehouse import bulk, changes, links, versions
 from warehouse.errors import WarehouseError, describe
 from warehouse.groups import Done, Group, Logged, Stored, StoreStatus
 from warehouse.mapping import MAPS
+from warehouse.reader import ReadOnly, connect
 
 __all__ = ["Logged", "Migration", "StoreStatus", "Stored", "Warehouse", "WarehouseError"]
 
@@ -98,10 +98,13 @@ class Heads:
         self._removed = set()
 
 
-class Warehouse:
+class Warehouse(ReadOnly):
+    """A warehouse open to write (or, with read_only, to read with the writer's methods):
+    the connection, recorded migrations and closing of warehouse/reader.ReadOnly, plus
+    migrating, storing and the year-over-year links."""
+
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
-        self.con = con
-        self.path = path
+        super().__init__(con, path)
         self.links = links.Linker(con)  # this writer's year-over-year links
         self.heads = Heads(con)  # this writer's view of each notice's current version
 
@@ -130,7 +133,7 @@ class Warehouse:
             raise WarehouseError(
                 f"{path}: no warehouse here (run fengong ingest first, or pass --db)"
             )
-        con = _connect(path, read_only, lock_timeout, config or {})
+        con = connect(path, read_only, lock_timeout, config or {})
         wh = cls(con, path)
         try:
             recorded = wh.recorded_migrations()
@@ -156,49 +159,6 @@ class Warehouse:
             raise describe(path, exc) from None
         return wh
 
-    def __enter__(self) -> Warehouse:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.close()
-        except duckdb.Error as error:
-            if exc is None:  # else the error already on its way says more
-                raise describe(self.path, error) from None
-
-    def close(self) -> None:
-        self.con.close()
-
-    def recorded_migrations(self) -> set[int]:
-        """The migrations this file records. Raises WarehouseError for a DuckDB file that
-        holds tables or views of its own but is not a fengong warehouse; an empty file has
-        none recorded (a new warehouse)."""
-        own = {
-            str(r[0])
-            for r in self.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-                " AND NOT temporary UNION ALL SELECT view_name FROM duckdb_views()"
-                " WHERE database_name = current_database() AND NOT internal AND NOT temporary"
-            ).fetchall()
-        }
-        if not own:
-            return set()
-        rows = (
-            self.con.execute("SELECT version, name FROM schema_migrations").fetchall()
-            if "schema_migrations" in own
-            else []
-        )
-        if (1, migrations()[0].name) not in rows:
-            listed = ", ".join(sorted(own)[:5]) + (", …" if len(own) > 5 else "")
-            raise WarehouseError(
-                f"{self.path}: a DuckDB database that is not a fengong warehouse (it holds "
-                f"{listed}); fengong leaves it alone: pass another --db"
-            )
-        return {int(r[0]) for r in rows}
-
-    # schema ---------------------------------------------------------------------------------
     def migrate(self, plan_kind: KindReader | None = None) -> list[int]:
         """Apply the migrations this file has not seen, each in its own transaction; then
         re-create the views. With `plan_kind`, notices stored before migration 006 get their
@@ -266,13 +226,6 @@ class Warehouse:
         """Drop what this writer holds in memory (after a rollback): read again on use."""
         self.links.forget()
         self.heads.forget()
-
-    def missing_migrations(self) -> list[int]:
-        """The versions of this fengong's migrations that the file has not applied (a test
-        or an old tool may have applied a later one without an earlier one)."""
-        rows = self.con.execute("SELECT version FROM schema_migrations").fetchall()
-        done = {row[0] for row in rows}
-        return [m.version for m in migrations() if m.version not in done]
 
     def rollback(self) -> None:
         """Roll back the open transaction. A COMMIT that failed (a full disk) has already
@@ -487,35 +440,6 @@ class Warehouse:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [file, sha256, notice_id, status, error, seconds, _now()],
         )
-
-    # reading --------------------------------------------------------------------------------
-    def sql(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
-        return self.con.execute(query, params or [])
-
-
-def _connect(
-    path: str, read_only: bool, lock_timeout: float, config: dict[str, Any]
-) -> duckdb.DuckDBPyConnection:
-    """DuckDB's connection, waiting up to lock_timeout seconds for a conflicting lock."""
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only, config=config)
-        except duckdb.IOException as exc:
-            if "could not set lock" not in str(exc).lower():
-                raise describe(path, exc) from None
-            if time.monotonic() >= deadline:
-                who = locks.holder(path)
-                doing = who.says() if who else "another process is using this warehouse"
-                raise WarehouseError(
-                    f"{path}: {doing}; waited {lock_timeout:g} s "
-                    "(raise --lock-timeout or try later)"
-                ) from None
-            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-            delay = min(delay * 2, 1.0)
-        except duckdb.Error as exc:
-            raise describe(path, exc) from None
 
 
 def _version(notice: Notice, at: dt.datetime) -> versions.Version:
