@@ -80,8 +80,9 @@ def export(
     path = None if to_stdout else Path(out)
     try:
         with reading(db, lock_timeout) as wh:
-            if isinstance(db, str | Path):  # its own connection: DuckDB's cache of the
-                # file's blocks is bounded too (one chunk of the feed needs far less)
+            if isinstance(db, str | Path) and fmt != "xlsx":  # its own connection: DuckDB's
+                # cache of the file's blocks is bounded too (one chunk of the feed needs far
+                # less); the ledger is read whole, so it is not held to a chunk's memory
                 wh.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
             picked = filters(wh, region, year, unit, since)
             result = ExportResult(path, fmt, 0, 0, latest_change=feeds.latest_change(wh.con))
