@@ -7,8 +7,9 @@ parsers and the pydantic models through this package at every start (issue 16, s
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from schemas.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pipeline.api import FileResult, IngestReport, Options, default_db, ingest, parse
@@ -27,12 +28,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(import_module(_HOME[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _HOME, globals())
 
 
 __all__ = [

@@ -7,8 +7,9 @@ pydantic and the Notice model at every start (issue 16, start-up).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from schemas.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from schemas.notice import (
@@ -52,12 +53,7 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(import_module(_HOME[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'schemas' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _HOME, globals())
 
 
 __all__ = [
