@@ -29,6 +29,7 @@ from pipeline.parsing import (
     parse_file,
     path_text,
     read_file,
+    strict_line,
     warm_up,
 )
 from schemas import Notice
@@ -36,6 +37,7 @@ from warehouse.errors import StorageError, WarehouseError
 
 if TYPE_CHECKING:
     from warehouse.groups import Group, Stored
+    from warehouse.rows import NoticeRows
 
 __all__ = [
     "DEFAULT_DB",
@@ -230,35 +232,28 @@ def _parse_all(
     return workers.parse_all(files, options, jobs, idle)
 
 
-def strict_line(path: str, notice: Notice) -> str:
-    """The refusal of a notice with warnings under --strict: how many, and the first."""
-    first = notice.warnings[0]
-    where = f" (task {first.task_key})" if first.task_key else ""
-    return (
-        f"{path}: {len(notice.warnings)} warning(s) under --strict, first: {first.kind}{where}: "
-        f"{first.message} (see `fengong parse` for all; drop --strict to store it anyway)"
-    )
-
-
 @dataclass
 class _Staged:
     """A file handed to the group: what its result line needs once it is committed."""
 
     parsed: Parsed
-    notice: Notice | None
+    notice: Notice | NoticeRows | None  # the model, or its rows as a parser worker sent them
     seconds: float = 0.0  # reading, parsing and staging
 
     def result(self, stored: Stored | None, error: str | None) -> FileResult:
+        from warehouse.versions import Reading
+
         n = self.notice
         if stored is None or n is None:
             return FileResult(self.parsed.path, "failed", error=error, seconds=self.seconds)
+        reading = Reading.of(n) if isinstance(n, Notice) else n.reading
         return FileResult(
             self.parsed.path,
             stored.status,
             n.notice_id,
-            len(n.tasks),
-            sum(len(t.assignments) for t in n.tasks),
-            len(n.warnings),
+            reading.tasks,
+            reading.assignments,
+            reading.warnings,
             seconds=self.seconds,
             why=stored.why,
             worse=stored.worse,
@@ -271,10 +266,7 @@ def _stage(group: Group, parsed: Parsed, options: Options) -> None:
     from warehouse.store import Logged
 
     started = time.perf_counter()
-    notice = parsed.notice
-    if notice is not None and options.strict and notice.warnings:
-        parsed = Parsed(parsed.path, None, parsed.sha256, strict_line(parsed.path, notice))
-        notice = None
+    notice = parsed.rows or parsed.notice  # (--strict refused a notice with warnings already)
     token = _Staged(parsed, notice, parsed.seconds)
     log = Logged(parsed.path, parsed.seconds)
     if notice is None:

@@ -19,12 +19,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import parsers
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import memory
 from schemas import Notice, NoticeWarning, Source
+
+if TYPE_CHECKING:
+    from warehouse.rows import NoticeRows
 
 
 @dataclass
@@ -180,13 +184,15 @@ def no_plan(notice: Notice, read_warnings: list[NoticeWarning] | None = None) ->
 
 @dataclass
 class Parsed:
-    """One file's parse: a notice, or the error line that refuses it."""
+    """One file's parse: a notice, or the error line that refuses it. A parser worker sends
+    the notice as its rows instead (`rows`, warehouse/rows.py, with `notice` None)."""
 
     path: str
     notice: Notice | None
     sha256: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    rows: NoticeRows | None = None
 
 
 class _Overtime(BaseException):
@@ -211,7 +217,10 @@ def parse_file(
             with memory.memory_limit(options.max_memory):
                 notice = parse_bytes(data, path, options)
             del data
-        parsed = Parsed(name, notice, sha256)
+        if options.strict and notice.warnings:
+            parsed = Parsed(name, None, sha256, strict_line(name, notice))
+        else:
+            parsed = Parsed(name, notice, sha256)
     except InputError as exc:
         parsed = Parsed(name, None, sha256, exc.line(name))
     except _Overtime:
@@ -226,6 +235,16 @@ def parse_file(
         parsed = Parsed(name, None, sha256, _internal(name, exc))
     parsed.seconds = time.perf_counter() - started
     return parsed
+
+
+def strict_line(path: str, notice: Notice) -> str:
+    """The refusal of a notice with warnings under --strict: how many, and the first."""
+    first = notice.warnings[0]
+    where = f" (task {first.task_key})" if first.task_key else ""
+    return (
+        f"{path}: {len(notice.warnings)} warning(s) under --strict, first: {first.kind}{where}: "
+        f"{first.message} (see `fengong parse` for all; drop --strict to store it anyway)"
+    )
 
 
 def _internal(name: str, exc: BaseException) -> str:

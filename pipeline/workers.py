@@ -18,6 +18,7 @@ and arguments live in this package), so each is started with the main module hid
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
@@ -40,7 +41,7 @@ from pipeline import parsing  # one file's parse; never pipeline.api, which impo
 AHEAD = 64
 # Imported once by the fork server, so every worker it forks starts with spaCy and the readers
 # loaded (and its memory limit counts what a file takes, not the libraries).
-PRELOAD = ["pipeline.parsing", "parsers.structure", *READERS.values()]
+PRELOAD = ["pipeline.parsing", "parsers.structure", "warehouse.rows", *READERS.values()]
 _READ = object()  # what receive() returns for a worker's "file read" message
 
 
@@ -207,4 +208,20 @@ def _serve(conn: Connection, options: parsing.Options) -> None:
             path = conn.recv()
         except (EOFError, OSError):
             return  # the writer is gone
-        conn.send(parsing.parse_file(Path(path), options, on_read=conn.send))
+        conn.send(_for_writer(parsing.parse_file(Path(path), options, on_read=conn.send)))
+
+
+def _for_writer(parsed: parsing.Parsed) -> parsing.Parsed:
+    """The parse as the writer takes it: the notice's rows built here (warehouse/rows.py), on
+    a core the writer does not need, and sent instead of the model. Rows that cannot be
+    built leave the model to the writer, which builds them again and reports the failure
+    as it reports any notice it cannot store."""
+    from warehouse.rows import NoticeRows
+
+    if parsed.notice is None:
+        return parsed
+    try:
+        rows = NoticeRows.of(parsed.notice, as_json=True)
+    except Exception:
+        return parsed
+    return dataclasses.replace(parsed, notice=None, rows=rows)

@@ -13,10 +13,10 @@ import pytest
 
 from bench.variants import write
 from pipeline import Options, ingest, parse
-from schemas import Notice
 from tests.conftest import SAMPLES, SEED
 from tests.test_faults import CONTENT
 from warehouse import links
+from warehouse.align import TaskText
 from warehouse.groups import Stored
 from warehouse.store import Logged, Warehouse
 
@@ -69,6 +69,25 @@ def test_a_batch_stored_in_groups_ends_as_one_stored_a_notice_at_a_time(tmp_path
     assert contents(one) == contents(grouped)
 
 
+def test_rows_sent_by_workers_store_what_the_models_store(tmp_path: Path) -> None:
+    """A batch's parser workers send each notice as its rows and its model as JSON
+    (warehouse/rows.py): ingested, replaced, kept and unchanged alike, the warehouse then
+    holds what a batch parsed in one process stores from the models."""
+    files = mixed_batch(tmp_path)
+    here, workers = tmp_path / "here.duckdb", tmp_path / "workers.duckdb"
+    a = ingest(files, db=here, options=Options(jobs=0))
+    b = ingest(files, db=workers, options=Options(jobs=2))
+    assert [
+        (r.path, r.status, r.notice_id, r.tasks, r.assignments, r.warnings, r.why)
+        for r in b.results
+    ] == [
+        (r.path, r.status, r.notice_id, r.tasks, r.assignments, r.warnings, r.why)
+        for r in a.results
+    ]
+    assert {"ingested", "replaced", "unchanged", "kept"} <= {r.status for r in b.results}
+    assert contents(here) == contents(workers)
+
+
 def test_a_notice_that_cannot_be_stored_fails_alone_and_the_group_goes_on(
     db: Path, tmp_path: Path
 ) -> None:
@@ -116,11 +135,13 @@ def test_a_notice_whose_links_fail_fails_alone(
     calls: list[int] = []
     real_stage = links.Linker.stage
 
-    def stage(self: links.Linker, notice: Notice) -> None:
-        if notice.notice_id == target:
+    def stage(
+        self: links.Linker, notice_id: str, place: links.SeriesRow, texts: list[TaskText]
+    ) -> None:
+        if notice_id == target:
             calls.append(1)
             raise RuntimeError("alignment broke")
-        real_stage(self, notice)
+        real_stage(self, notice_id, place, texts)
 
     monkeypatch.setattr(links.Linker, "stage", stage)
     report = ingest(files, db=db, options=Options(group_size=50, group_seconds=60))

@@ -27,11 +27,12 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from schemas import Notice
+
+if TYPE_CHECKING:
+    import duckdb
 
 # What the digest covers, per task, in this order (_FIELDS reads the same from stored rows).
 _FIELDS = """
@@ -182,7 +183,7 @@ def model_rows(notice: Notice) -> list[tuple[str, str, str, list[str]]]:
     ]
 
 
-def new_columns(notice: Notice, at: dt.datetime) -> dict[str, list[Any]]:
+def new_columns(notice: Notice, at: dt.datetime | None) -> dict[str, list[Any]]:
     """The task_changes rows of a notice stored for the first time, column by column: every
     task first seen and changed at `at`, with its digest."""
     rows = model_rows(notice)

@@ -6,15 +6,16 @@ WAL and syncs it), so a batch stores notices in groups: a group is committed whe
 that replaces or adds to one already stored (those take their own transaction, as before).
 
     group = Group(wh, size=50, seconds=1.0, on_done=report)
-    group.add(notice, Logged(path, seconds), token=path)   # staged: rows built, links aligned
+    group.add(notice, Logged(path, seconds), token=path)   # staged: rows stamped, links aligned
     if group.due():
         group.commit()                                       # one transaction; then on_done(...)
 
 What a group promises:
 
 - **Each notice is all or nothing.** DuckDB has no savepoints, so a notice is first staged in
-  memory — its rows built from the model (warehouse/mapping.py), its change stamps, its
-  version, its year links aligned (warehouse/links.py) — and a notice whose staging fails is
+  memory — its rows (warehouse/rows.py: built from the model, its change stamps and its
+  version, by the parser worker in a batch) stamped, its year links aligned
+  (warehouse/links.py) — and a notice whose staging fails is
   reported failed and leaves nothing in the group. The group's rows then go in as one insert
   per table. If that transaction fails, it is rolled back and its files are stored again one
   by one, so a notice that cannot be stored fails alone and the others are stored.
@@ -37,9 +38,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import duckdb
 
 from schemas import Notice
-from warehouse import bulk, changes, versions
+from warehouse import bulk
 from warehouse.errors import StorageError, describe, first_line
 from warehouse.mapping import MAPS, Columns
+from warehouse.rows import NoticeRows
 
 if TYPE_CHECKING:
     from warehouse.store import Warehouse
@@ -74,10 +76,10 @@ ORDER = (*MAPS, "task_changes", "notice_versions", "ingest_log")
 
 @dataclass
 class Entry:
-    """One file of a group: its notice (None for a file that failed before), and its
+    """One file of a group: its notice's rows (None for a file that failed before), and its
     outcome once staged."""
 
-    notice: Notice | None
+    rows: NoticeRows | None
     log: Logged | None
     token: Any
     replace: bool = False
@@ -101,13 +103,30 @@ class Group:
     opened: float = 0.0  # monotonic time of the first entry
 
     # staging --------------------------------------------------------------------------------
-    def add(self, notice: Notice, log: Logged | None, token: Any, *, replace: bool = False) -> None:
-        """Stage one file's reading of a notice (the Warehouse.store semantics, ingested,
-        replaced, kept or unchanged). A notice already stored, or staged in this group, takes
-        its own transaction after the group is committed."""
-        entry = Entry(notice, log, token, replace)
-        current, removed = self.wh.heads.state(notice.notice_id)
-        if current == notice.source.sha256:
+    def add(
+        self,
+        notice: Notice | NoticeRows,
+        log: Logged | None,
+        token: Any,
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Stage one file's reading of a notice, the model or its rows built where it was
+        parsed (the Warehouse.store semantics, ingested, replaced, kept or unchanged). A
+        notice already stored, or staged in this group, takes its own transaction after the
+        group is committed."""
+        if isinstance(notice, NoticeRows):
+            rows = notice
+        else:
+            try:
+                rows = NoticeRows.of(notice)
+            except Exception as exc:
+                entry = Entry(None, log, token, replace, notice.source.sha256)
+                self._failed_to_store(entry, exc, name=notice.source.path)
+                return
+        entry = Entry(rows, log, token, replace)
+        current, removed = self.wh.heads.state(rows.notice_id)
+        if current == rows.sha256:
             entry.stored = Stored("unchanged")
             self._log(entry, "unchanged", None, 0.0)
             self._put(entry)
@@ -117,18 +136,16 @@ class Group:
             self._alone(entry)
             return
         started = time.perf_counter()
-        at = _now()
         try:
-            rows = {m.table: m.columns_of(notice, at) for m in MAPS.values()}
-            rows["task_changes"] = changes.new_columns(notice, at)
-            rows["notice_versions"] = versions.columns(notice, at)
-            self.wh.links.stage(notice)  # aligned now; written with the group (or nothing)
+            columns = rows.stamped(_now())
+            # aligned now; written with the group (or nothing)
+            self.wh.links.stage(rows.notice_id, rows.place, rows.texts)
         except Exception as exc:
             self._failed_to_store(entry, exc)
             return
-        for table, columns in rows.items():
-            self._extend(table, columns)
-        self.wh.heads.put(notice.notice_id, notice.source.sha256)
+        for table, values in columns.items():
+            self._extend(table, values)
+        self.wh.heads.put(rows.notice_id, rows.sha256)
         entry.stored = Stored("ingested")
         self._log(entry, "ingested", None, time.perf_counter() - started)
         self._put(entry)
@@ -180,8 +197,8 @@ class Group:
                 return
             for entry in entries:  # each in a group of its own: a bad one fails alone
                 alone = Group(self.wh, size=1, seconds=0.0, on_done=self.on_done)
-                if entry.notice is not None and entry.error is None:
-                    alone.add(entry.notice, entry.log, entry.token, replace=entry.replace)
+                if entry.rows is not None and entry.error is None:
+                    alone.add(entry.rows, entry.log, entry.token, replace=entry.replace)
                 else:
                     assert entry.log is not None and entry.error is not None
                     alone.failed(entry.log, entry.sha256, entry.error, entry.token)
@@ -194,24 +211,27 @@ class Group:
     def _alone(self, entry: Entry) -> None:
         """A notice already stored (or removed before): replaced, kept or brought back in
         its own transaction (Warehouse.store_alone)."""
-        assert entry.notice is not None
+        assert entry.rows is not None
         try:
-            entry.stored = self.wh.store_alone(entry.notice, entry.log, replace=entry.replace)
+            notice = entry.rows.notice()
+            entry.stored = self.wh.store_alone(notice, entry.log, replace=entry.replace)
         except Exception as exc:
             self._failed_to_store(entry, exc, logged=True)
         self._report([entry])
 
-    def _failed_to_store(self, entry: Entry, exc: BaseException, *, logged: bool = False) -> None:
+    def _failed_to_store(
+        self, entry: Entry, exc: BaseException, *, logged: bool = False, name: str = ""
+    ) -> None:
         """A notice that could not be stored: the batch goes on (the error line says why),
         unless this group raises or the warehouse itself failed (StorageError)."""
         _raise_storage(self.wh.path, exc)
         if self.raise_errors:
             raise exc
-        assert entry.notice is not None
-        name = entry.log.file if entry.log else entry.notice.source.path
+        if entry.rows is not None:
+            name, entry.sha256 = entry.rows.path, entry.rows.sha256
+        name = entry.log.file if entry.log else name
         entry.error = f"{name}: cannot store: {type(exc).__name__}: {first_line(exc)}"
-        entry.sha256 = entry.notice.source.sha256
-        entry.notice = None
+        entry.rows = None
         entry.stored = None
         if logged:  # its own transaction, now (the group it was in is gone)
             if entry.log:
@@ -228,7 +248,7 @@ class Group:
     def _log(self, entry: Entry, status: str, error: str | None, seconds: float) -> None:
         if entry.log is None:
             return
-        notice = entry.notice
+        rows = entry.rows
         self._extend(
             "ingest_log",
             bulk.by_column(
@@ -236,8 +256,8 @@ class Group:
                 [
                     (
                         entry.log.file,
-                        notice.source.sha256 if notice else entry.sha256,
-                        notice.notice_id if notice and status != "failed" else None,
+                        rows.sha256 if rows else entry.sha256,
+                        rows.notice_id if rows and status != "failed" else None,
                         status,
                         error,
                         entry.log.seconds + seconds,

@@ -20,12 +20,14 @@ import datetime as dt
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from schemas import Notice, NoticeMeta
 from warehouse import bulk
 from warehouse.align import METHOD, Prepared, TaskText, align, bigrams, dice
+
+if TYPE_CHECKING:
+    import duckdb
 
 Pair = tuple[str, str]  # (earlier notice_id, later notice_id)
 LINK_COLUMNS = (
@@ -172,15 +174,15 @@ class Linker:
         self._gone: set[Pair] = set()  # stored pairs to delete
 
     # what a store tells it ------------------------------------------------------------------
-    def stage(self, notice: Notice) -> None:
-        """A notice just written (new or replacing its old reading): its place, its plan, and
-        its pairs recomputed."""
-        self.sync([notice.notice_id], places={notice.notice_id: notice.meta}, plans=[notice])
+    def stage(self, notice_id: str, place: SeriesRow, texts: list[TaskText]) -> None:
+        """A notice just written (new or replacing its old reading): its place, its plan (its
+        notice_texts), and its pairs recomputed."""
+        self.sync([notice_id], places={notice_id: place}, plans={notice_id: texts})
 
     def place(self, notice_id: str, m: NoticeMeta) -> None:
         """A stored notice's metadata changed (another version filled in a field): its pairs
         recomputed."""
-        self.sync([notice_id], places={notice_id: m})
+        self.sync([notice_id], places={notice_id: series_row(notice_id, m)})
 
     def drop(self, notice_id: str) -> None:
         """A notice being removed: its pairs go, its neighbours are paired with each other."""
@@ -198,8 +200,8 @@ class Linker:
         self,
         touched: Iterable[str] = (),
         *,
-        places: dict[str, NoticeMeta | None] | None = None,
-        plans: Iterable[Notice] = (),
+        places: dict[str, SeriesRow | None] | None = None,
+        plans: dict[str, list[TaskText]] | None = None,
     ) -> None:
         """Recompute the pairs of the `touched` notices (their links are recomputed even when
         the pair stays), after giving them their new `places` (None: removed) and `plans`;
@@ -210,11 +212,11 @@ class Linker:
         places = places or {}
         old = {n: series.rows.get(n) for n in places}
         try:
-            for nid, meta in places.items():
-                if meta is None:
+            for nid, place in places.items():
+                if place is None:
                     series.drop(nid)
                 else:
-                    series.put(_row(nid, meta))
+                    series.put(place)
             if touched:
                 affected = set(touched)
                 for nid in touched:
@@ -237,9 +239,7 @@ class Linker:
                 if pair in want and self._pairs[pair] == METHOD and not touched & set(pair)
             }
             # a new plan is prepared only when a pair needs it (a notice may have none yet)
-            texts: dict[str, list[TaskText] | Prepared] = {
-                n.notice_id: notice_texts(n) for n in plans
-            }
+            texts: dict[str, list[TaskText] | Prepared] = dict(plans or {})
             new = {
                 pair: self._align(pair, texts) for pair in sorted(want - keep)
             }  # may raise: nothing is changed yet but the series, put back below
@@ -251,8 +251,8 @@ class Linker:
             raise
         for nid, plan in texts.items():
             self.plans.put(nid, plan)
-        for nid, meta in places.items():
-            if meta is None:
+        for nid, place in places.items():
+            if place is None:
                 self.plans.drop(nid)
         for pair in have - keep:
             self._forget_pair(pair)
@@ -337,7 +337,7 @@ class Linker:
         return bool(rows[0][0])
 
 
-def _row(notice_id: str, m: NoticeMeta) -> SeriesRow:
+def series_row(notice_id: str, m: NoticeMeta) -> SeriesRow:
     """A notice's place in its series, from its metadata: its year, else the year of its
     dates."""
     dates = (m.sign_date, m.publish_date)

@@ -27,7 +27,7 @@ Columns = dict[str, list[Any]]  # column name → its values, one per row
 
 class NoticeRow(NamedTuple):
     notice: Notice
-    at: dt.datetime  # when this store wrote it (ingested_at)
+    at: dt.datetime | None  # when this store wrote it (ingested_at; None: filled later)
 
 
 class SectionRow(NamedTuple):
@@ -92,7 +92,7 @@ class TableMap:
 
     table: str
     item: type
-    items: Callable[[Notice, dt.datetime], Sequence[Any]]
+    items: Callable[[Notice, dt.datetime | None], Sequence[Any]]
     columns: tuple[Column, ...]
 
     @property
@@ -100,7 +100,7 @@ class TableMap:
         """The columns an insert names, notice_id first."""
         return ("notice_id", *(c.name for c in self.columns))
 
-    def columns_of(self, notice: Notice, at: dt.datetime) -> Columns:
+    def columns_of(self, notice: Notice, at: dt.datetime | None) -> Columns:
         """The notice's rows for this table, column by column."""
         return self.columns_for(notice.notice_id, self.items(notice, at))
 

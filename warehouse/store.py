@@ -285,7 +285,7 @@ class Warehouse(ReadOnly):
                     changes.record(self.con, notice, changes.stamps(self.con, notice.notice_id), at)
                 else:
                     bulk.insert(self.con, "task_changes", changes.new_columns(notice, at))
-                self.links.stage(notice)  # the year-over-year links
+                self._link(notice)  # the year-over-year links
             else:
                 known = versions.load(self.con, notice.notice_id)
                 others = [v for sha, v in known.items() if sha != own.source.sha256]
@@ -308,7 +308,7 @@ class Warehouse(ReadOnly):
                     self._delete(notice.notice_id)
                     self._insert(notice, at)
                     changes.record(self.con, notice, before, at)  # new, changed, gone
-                    self.links.stage(notice)
+                    self._link(notice)
                 else:
                     stored = Stored("kept", verdict.why, verdict.worse)
                     self._fill_meta(own.notice_id, stored_version, others, _version(own, at))
@@ -325,6 +325,11 @@ class Warehouse(ReadOnly):
         if stored.status != "kept":
             self.heads.put(notice.notice_id, own.source.sha256)
         return stored
+
+    def _link(self, notice: Notice) -> None:
+        """Stage a notice's year links (written with its transaction)."""
+        place = links.series_row(notice.notice_id, notice.meta)
+        self.links.stage(notice.notice_id, place, links.notice_texts(notice))
 
     def _fill_meta(
         self,

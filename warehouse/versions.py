@@ -25,10 +25,12 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from schemas import Notice, NoticeMeta
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def load(con: duckdb.DuckDBPyConnection, notice_id: str) -> dict[str, Version]:
     }
 
 
-def columns(notice: Notice, at: dt.datetime) -> dict[str, list[object]]:
+def columns(notice: Notice, at: dt.datetime | None) -> dict[str, list[object]]:
     """The version row of a file whose notice is stored for the first time, column by
     column (what put() writes, for a group's one insert)."""
     reading = Reading.of(notice)
