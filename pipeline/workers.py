@@ -1,7 +1,8 @@
 """Parse a batch in worker processes, with a time limit per file.
 
 The calling process stays the only one that opens the warehouse: each worker parses one
-file at a time and sends back what `parsing.parse_file` returns (a Notice, or the error line).
+file at a time, with a few more queued (QUEUED), and sends back what `parsing.parse_file`
+returns (a notice, as its rows: warehouse/rows.py; or the error line).
 A worker that overruns the time limit is killed and replaced and its file reported; a
 worker that dies (a crash inside a C library) is replaced likewise. A worker first says it
 has read its file (the file's sha256), so the log names a file given up on without the
@@ -39,10 +40,15 @@ from pipeline import parsing  # one file's parse; never pipeline.api, which impo
 # How far parsing may run ahead of the oldest file not yet written, per worker: bounds the
 # parsed notices held in memory while one slow file holds up the in-order writes.
 AHEAD = 64
+# Files a worker holds queued behind the one it parses: one that finishes a file starts the
+# next at once instead of waiting for the writer, which may be staging a notice or
+# committing a group (~80 ms) before it sends another. A worker killed on a file hands its
+# queue back, to be sent again.
+QUEUED = 4
+_READ = object()  # what receive() returns for a worker's "file read" message
 # Imported once by the fork server, so every worker it forks starts with spaCy and the readers
 # loaded (and its memory limit counts what a file takes, not the libraries).
 PRELOAD = ["pipeline.parsing", "parsers.structure", "warehouse.rows", *READERS.values()]
-_READ = object()  # what receive() returns for a worker's "file read" message
 
 
 # How often `idle` is called while no worker has a result (the writer's group commit by time).
@@ -65,32 +71,40 @@ def parse_all(
     try:
         while next_out < len(files):
             for w in workers:
-                if w.job is None and todo and todo[0][0] < next_out + AHEAD * len(workers):
+                while (
+                    len(w.jobs) <= QUEUED and todo and todo[0][0] < next_out + AHEAD * len(workers)
+                ):
                     w.send(*todo.popleft())
-            busy = [w for w in workers if w.job is not None]
+            busy = [w for w in workers if w.jobs]
             timeout = _next_deadline(busy, options)
             if idle is not None:
                 timeout = IDLE_TICK if timeout is None else min(timeout, IDLE_TICK)
             ready = wait([w.conn for w in busy], timeout=timeout)
             if idle is not None:
                 idle()
-            now = time.monotonic()
             for i, w in enumerate(workers):
-                if w.job is None:
+                if not w.jobs:
                     continue
-                index, path, started = w.job
                 if w.conn in ready:
-                    parsed = w.receive()
-                    if parsed is _READ:  # the worker has read the file: its parse starts
-                        w.job = (index, path, now)
-                        continue
-                    if parsed is None:  # the worker died mid-file
-                        code = w.stop()
-                        parsed = _died(path, w.sha256, code, now - started, options)
-                        workers[i] = _Worker(ctx, options)
-                    assert isinstance(parsed, parsing.Parsed)
-                    done[index] = parsed
-                elif options.timeout and now - started >= options.timeout:
+                    while w.jobs and w.conn.poll():
+                        message = w.receive()
+                        if message is _READ:  # the worker has read its file: the parse starts
+                            continue
+                        if message is None:  # the worker died mid-file
+                            (index, path, started), rest = w.jobs[0], list(w.jobs)[1:]
+                            code = w.stop()
+                            seconds = time.monotonic() - started
+                            done[index] = _died(path, w.sha256, code, seconds, options)
+                            todo.extendleft((j, p) for j, p, _ in reversed(rest))
+                            workers[i] = _Worker(ctx, options)
+                            break
+                        assert isinstance(message, tuple)
+                        done[message[0]] = message[1]
+                    continue
+                index, path, started = w.jobs[0]
+                now = time.monotonic()
+                if options.timeout and now - started >= options.timeout:
+                    rest = list(w.jobs)[1:]
                     w.stop()
                     line = parsing.overtime_line(path, options)
                     # the file's hash as the worker read it: never read again here (a FIFO
@@ -98,6 +112,7 @@ def parse_all(
                     done[index] = parsing.Parsed(
                         parsing.path_text(path), None, w.sha256, line, now - started
                     )
+                    todo.extendleft((j, p) for j, p, _ in reversed(rest))
                     workers[i] = _Worker(ctx, options)
             while next_out in done:
                 yield done.pop(next_out)
@@ -111,7 +126,7 @@ def _next_deadline(busy: list[_Worker], options: parsing.Options) -> float | Non
     if not options.timeout:
         return None
     now = time.monotonic()
-    return max(0.0, min(w.job[2] + options.timeout - now for w in busy if w.job))
+    return max(0.0, min(w.jobs[0][2] + options.timeout - now for w in busy if w.jobs))
 
 
 def _died(
@@ -148,26 +163,34 @@ class _Worker:
         with _main_hidden():
             self.process.start()
         child.close()
-        self.job: tuple[int, Path, float] | None = None  # input index, file, start time
-        self.sha256: str | None = None  # of the job's file, once the worker has read it
+        # files sent, in the order the worker parses them: (input index, file, when its parse
+        # started — for those behind the first, when they were sent)
+        self.jobs: deque[tuple[int, Path, float]] = deque()
+        self.sha256: str | None = None  # of the first job's file, once the worker has read it
 
     def send(self, index: int, path: Path) -> None:
         self.conn.send(str(path))
-        self.job = (index, path, time.monotonic())
-        self.sha256 = None
+        self.jobs.append((index, path, time.monotonic()))
 
-    def receive(self) -> parsing.Parsed | object | None:
-        """The file's Parsed; _READ when the worker only said it has read the file (its
-        sha256, kept here); None when the worker died."""
+    def receive(self) -> tuple[int, parsing.Parsed] | object | None:
+        """(input index, Parsed) of the first job; _READ when the worker only said it has
+        read that file (its sha256, kept here); None when the worker died."""
         try:
             message: parsing.Parsed | str = self.conn.recv()
         except (EOFError, OSError):
             return None
+        now = time.monotonic()
+        index, path, _ = self.jobs[0]
         if isinstance(message, str):
             self.sha256 = message
+            self.jobs[0] = (index, path, now)
             return _READ
-        self.job = None
-        return message
+        self.jobs.popleft()
+        self.sha256 = None
+        if self.jobs:  # the next file's parse starts now (its clock ran from its sending)
+            following, after, _ = self.jobs[0]
+            self.jobs[0] = (following, after, now)
+        return index, message
 
     def stop(self) -> int | None:
         """Kill the worker (SIGKILL: it may be stuck in C code) and reap it."""
