@@ -3,7 +3,11 @@ and reported while the batch goes on."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -88,3 +92,53 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_batch_goes_on(
     file, sha, _, status, _ = log[0]
     assert (Path(file).name, status) == ("00000-slow.txt", "failed")
     assert sha is not None  # the refused file's hash is logged
+
+
+def parser_workers() -> list[int]:
+    """The pids of this process's grandchildren: the workers its fork server started."""
+
+    def parent(pid: int) -> int:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[1])
+
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                pids.append((int(entry.name), parent(int(entry.name))))
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+    children = {pid for pid, ppid in pids if ppid == os.getpid()}
+    return [pid for pid, ppid in pids if ppid in children]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_a_worker_that_dies_hands_back_the_files_queued_behind_its_own(tmp_path: Path) -> None:
+    """The one worker is killed (SIGKILL, as a crash in a C library ends it) while it parses
+    the first file, with files queued behind it: that file is reported, the others are
+    parsed by the worker that replaces it."""
+    folder = tmp_path / "batch"
+    write(folder, WORKERS_FROM)
+    slow = slow_notice(folder / "00000-slow.txt")
+    killed: list[int] = []
+
+    def kill_the_worker() -> None:
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            workers = parser_workers()
+            if workers:
+                time.sleep(1.0)  # it has the slow file, and the others queued
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_worker)
+    killer.start()
+    report = ingest([folder], db=tmp_path / "w.duckdb", options=Options(timeout=600, jobs=1))
+    killer.join()
+    assert killed
+    assert [r.path for r in report.failed] == [str(slow)]
+    assert "the parser process died on this file (killed by signal 9)" in (
+        report.failed[0].error or ""
+    )
+    assert report.count("ingested") == WORKERS_FROM
