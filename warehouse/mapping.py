@@ -56,13 +56,17 @@ class WarningRow(NamedTuple):
     warning: NoticeWarning
 
 
+# json.dumps(..., ensure_ascii=False) builds a new encoder at every call: one, kept
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def provenance_json(prov: Provenance | None) -> str | None:
     """A provenance as the JSON the provenance columns hold: the fields that are set, as
     json.dumps writes them (its fields are plain numbers and text, so they are read straight
     from the model: model_dump costs ~5× as much)."""
     if prov is None:
         return None
-    return json.dumps({k: v for k, v in prov.__dict__.items() if v is not None}, ensure_ascii=False)
+    return _encode({k: v for k, v in prov.__dict__.items() if v is not None})
 
 
 def _messages(warnings: list[NoticeWarning]) -> list[str]:
