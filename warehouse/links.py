@@ -39,6 +39,8 @@ LINK_COLUMNS = (
     "change",
 )
 MIN_KIND_SIMILARITY = 0.5
+# New pairs aligned per read of their stored plans (a read's plans must fit the PlanCache).
+ALIGN_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,11 @@ class Linker:
     connection has it open: a store costs its own region series and pairs, not queries over
     the warehouse.
 
-    A store calls ``stage(notice)`` (or ``place``/``drop`` then ``sync``), which recomputes
-    the pairs in memory, aligning new ones, and leaves the table writes pending; ``write()``
-    makes them in the caller's transaction; ``forget()`` after a rollback drops everything
+    A store calls ``stage(...)`` (or ``place``/``drop`` then ``sync``), which recomputes
+    the pairs in memory and leaves the table writes pending; ``write()`` aligns the new pairs
+    (the stored plans they need read a chunk at a time, in one query each: a group of notices
+    costs a few queries, not one per notice) and makes the writes in the caller's
+    transaction; ``forget()`` after a rollback (a write that raised, too) drops everything
     (the next use reloads what is stored). A stage that raises changes nothing."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -170,7 +174,8 @@ class Linker:
         self._series: Series | None = None
         self._pairs: dict[Pair, str] = {}  # (from, to) → method
         self._of: dict[str, set[Pair]] = defaultdict(set)  # notice → its pairs
-        self._new: dict[Pair, list[tuple[str, str, float, str]]] = {}  # to write: links
+        # to write: a new pair's links (None: aligned when written)
+        self._new: dict[Pair, list[tuple[str, str, float, str]] | None] = {}
         self._gone: set[Pair] = set()  # stored pairs to delete
 
     # what a store tells it ------------------------------------------------------------------
@@ -238,33 +243,30 @@ class Linker:
                 for pair in have
                 if pair in want and self._pairs[pair] == METHOD and not touched & set(pair)
             }
-            # a new plan is prepared only when a pair needs it (a notice may have none yet)
-            texts: dict[str, list[TaskText] | Prepared] = dict(plans or {})
-            new = {
-                pair: self._align(pair, texts) for pair in sorted(want - keep)
-            }  # may raise: nothing is changed yet but the series, put back below
-        except BaseException:
+            new = sorted(want - keep)  # aligned when written
+        except BaseException:  # nothing is changed yet but the series, put back
             for nid, row in old.items():
                 series.drop(nid)
                 if row is not None:
                     series.put(row)
             raise
-        for nid, plan in texts.items():
+        for nid, plan in (plans or {}).items():
             self.plans.put(nid, plan)
         for nid, place in places.items():
             if place is None:
                 self.plans.drop(nid)
         for pair in have - keep:
             self._forget_pair(pair)
-        for pair, rows in new.items():
+        for pair in new:
             self._pairs[pair] = METHOD
             self._of[pair[0]].add(pair)
             self._of[pair[1]].add(pair)
-            self._new[pair] = rows
+            self._new[pair] = None
 
     def write(self) -> None:
         """Write the pending changes in the caller's transaction: stale pairs deleted (by
-        their own indexed lookups), new pairs and their links inserted."""
+        their own indexed lookups), new pairs aligned and inserted with their links."""
+        new = self._aligned()
         gone = sorted(self._gone)
         for f, t in gone:
             for table in ("task_links", "task_link_pairs"):
@@ -272,7 +274,7 @@ class Linker:
                     f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
                 )
         now = _now()
-        pairs = sorted(self._new)
+        pairs = sorted(new)
         bulk.insert(
             self.con,
             "task_link_pairs",
@@ -283,7 +285,7 @@ class Linker:
                 "computed_at": [now] * len(pairs),
             },
         )
-        links = [(f, fk, t, tk, s, c) for f, t in pairs for fk, tk, s, c in self._new[(f, t)]]
+        links = [(f, fk, t, tk, s, c) for f, t in pairs for fk, tk, s, c in new[(f, t)]]
         bulk.insert(self.con, "task_links", bulk.by_column(LINK_COLUMNS, links))
         self._new = {}
         self._gone = set()
@@ -293,25 +295,27 @@ class Linker:
         return bool(self._new or self._gone)
 
     # inside ---------------------------------------------------------------------------------
-    def _align(
-        self, pair: Pair, given: dict[str, list[TaskText] | Prepared]
-    ) -> list[tuple[str, str, float, str]]:
-        plans = []
-        for nid in pair:
-            plan = given.get(nid)
-            if plan is None:
-                plans.append(self.plans.get(self.con, nid))
-            else:
-                if not isinstance(plan, Prepared):
-                    given[nid] = plan = Prepared.of(plan)
-                plans.append(plan)
-        return [(x.from_key, x.to_key, x.similarity, x.change) for x in align(*plans)]
+    def _aligned(self) -> dict[Pair, list[tuple[str, str, float, str]]]:
+        """The new pairs' links, aligning those not aligned yet: ALIGN_CHUNK pairs at a time,
+        the plans they need read first in one query (PlanCache.load)."""
+        waiting = [pair for pair, rows in self._new.items() if rows is None]
+        for start in range(0, len(waiting), ALIGN_CHUNK):
+            chunk = waiting[start : start + ALIGN_CHUNK]
+            self.plans.load(self.con, [nid for pair in chunk for nid in pair])
+            for f, t in chunk:
+                before, after = self.plans.get(self.con, f), self.plans.get(self.con, t)
+                self._new[(f, t)] = [
+                    (x.from_key, x.to_key, x.similarity, x.change) for x in align(before, after)
+                ]
+        return {pair: rows for pair, rows in self._new.items() if rows is not None}
 
     def _forget_pair(self, pair: Pair) -> None:
         del self._pairs[pair]
         self._of[pair[0]].discard(pair)
         self._of[pair[1]].discard(pair)
-        if self._new.pop(pair, None) is None:  # stored: delete it (else it was never written)
+        if pair in self._new:  # never written
+            del self._new[pair]
+        else:  # stored: delete it
             self._gone.add(pair)
 
     def _load(self) -> Series:
@@ -348,24 +352,37 @@ def series_row(notice_id: str, m: NoticeMeta) -> SeriesRow:
 def task_texts(con: duckdb.DuckDBPyConnection, notice_id: str) -> list[TaskText]:
     """A stored notice's tasks as the alignment reads them: text and detail, and the titles
     of the task's section and subsection as context, in their compared forms (simplified
-    script where the parsers gave one). Every table is read by its notice_id index."""
+    script where the parsers gave one)."""
+    return plans_of(con, [notice_id]).get(notice_id, [])
+
+
+def plans_of(con: duckdb.DuckDBPyConnection, notice_ids: list[str]) -> dict[str, list[TaskText]]:
+    """task_texts of several stored notices in one query (a notice without tasks is left
+    out): DuckDB finds a notice's rows by the notice_id indexes (migration 006) for a list
+    of ids as for one, and one query for a group's plans costs what ~8 point queries do."""
     rows = con.execute(
         """
-        WITH t AS (SELECT task_key, section_key, ord,
+        WITH ids AS (SELECT DISTINCT unnest($ids) AS notice_id),
+             t AS (SELECT notice_id, task_key, section_key, ord,
                           coalesce(text_simplified, text)
                               || coalesce(detail_simplified, detail, '') AS text
-                   FROM tasks WHERE notice_id = $id),
-             s AS (SELECT section_key, level, coalesce(title_simplified, title) AS title
-                   FROM sections WHERE notice_id = $id)
-        SELECT t.task_key, t.text, concat_ws(' ', top.title, sub.title)
+                   FROM ids JOIN tasks USING (notice_id)),
+             s AS (SELECT notice_id, section_key, level, coalesce(title_simplified, title) AS title
+                   FROM ids JOIN sections USING (notice_id))
+        SELECT t.notice_id, t.task_key, t.text, concat_ws(' ', top.title, sub.title)
         FROM t
-        LEFT JOIN s top ON top.section_key = split_part(t.section_key, '.', 1)
-        LEFT JOIN s sub ON sub.section_key = t.section_key AND sub.level = 2
-        ORDER BY t.ord
+        LEFT JOIN s top ON top.notice_id = t.notice_id
+                       AND top.section_key = split_part(t.section_key, '.', 1)
+        LEFT JOIN s sub ON sub.notice_id = t.notice_id AND sub.section_key = t.section_key
+                       AND sub.level = 2
+        ORDER BY t.notice_id, t.ord
         """,
-        {"id": notice_id},
+        {"ids": notice_ids},
     ).fetchall()
-    return [TaskText(key, text, context or "") for key, text, context in rows]
+    out: dict[str, list[TaskText]] = {}
+    for notice_id, key, text, context in rows:
+        out.setdefault(notice_id, []).append(TaskText(key, text, context or ""))
+    return out
 
 
 def notice_texts(notice: Notice) -> list[TaskText]:
@@ -399,6 +416,14 @@ class PlanCache:
         prepared = plan if isinstance(plan, Prepared) else Prepared.of(plan)
         self.put(notice_id, prepared)
         return prepared
+
+    def load(self, con: duckdb.DuckDBPyConnection, notice_ids: list[str]) -> None:
+        """Hold the plans of these notices, reading those not held in one query (plans_of)."""
+        missing = [nid for nid in dict.fromkeys(notice_ids) if nid not in self._plans]
+        if missing:
+            found = plans_of(con, missing)
+            for nid in missing:
+                self.put(nid, found.get(nid, []))
 
     def put(self, notice_id: str, plan: Prepared | list[TaskText]) -> None:
         self._plans[notice_id] = plan
