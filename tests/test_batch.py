@@ -95,7 +95,8 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_batch_goes_on(
 
 
 def parser_workers() -> list[int]:
-    """The pids of this process's grandchildren: the workers its fork server started."""
+    """The pids of the workers this process's fork server started (its children; not the
+    grandchildren other tests in this process may have left, such as an office suite's)."""
 
     def parent(pid: int) -> int:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -108,8 +109,12 @@ def parser_workers() -> list[int]:
                 pids.append((int(entry.name), parent(int(entry.name))))
             except (OSError, ValueError, IndexError):
                 continue  # gone meanwhile
-    children = {pid for pid, ppid in pids if ppid == os.getpid()}
-    return [pid for pid, ppid in pids if ppid in children]
+    servers = {
+        pid
+        for pid, ppid in pids
+        if ppid == os.getpid() and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    }
+    return [pid for pid, ppid in pids if ppid in servers]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
