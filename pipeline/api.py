@@ -152,12 +152,16 @@ def ingest(
     A storage error (no space left, a damaged file) stops the batch at once: raises
     BatchStopped, one line saying how many files were stored. Raises
     warehouse.store.WarehouseError when the warehouse cannot be opened."""
-    from parsers.kinds import plan_kind  # the kind of notices stored before it was read
-    from warehouse.store import Warehouse  # duckdb: only when writing
-
     options = options or Options()
     report = IngestReport()
     files = list(iter_files(paths, report.skipped))
+    if worker_count(len(files), options):
+        from pipeline import workers
+
+        workers.start_server()  # it loads the parsers while this process opens the warehouse
+    from parsers.kinds import plan_kind  # the kind of notices stored before it was read
+    from warehouse.store import Warehouse  # duckdb: only when writing
+
     with Warehouse.open(db or default_db(), lock_timeout=lock_timeout, plan_kind=plan_kind) as wh:
         # A notice's statements are small: DuckDB's thread pool costs the writer more CPU than
         # it saves (51 → 38 ms a notice), and the cores are the parser workers'.
