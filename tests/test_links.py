@@ -256,6 +256,24 @@ def test_the_writer_reads_a_notice_s_tasks_as_the_warehouse_gives_them_back(db: 
     assert details > 0  # a 具体要求 column was among them
 
 
+def test_plans_read_together_are_the_plans_read_one_by_one(db: Path) -> None:
+    """The writer reads the stored plans a group's new pairs need in one query: the same
+    texts, in task order, as each notice's own read; an id with nothing stored is left out."""
+    constructed = sorted((SAMPLES / "constructed").iterdir())
+    files = [SEED, NANSHA_2021, *(p for p in constructed if p.suffix in {".txt", ".html"})]
+    with Warehouse.open(db) as wh:
+        notices = [parse(path) for path in files]
+        for notice in notices:
+            wh.store(notice)
+        ids = [n.notice_id for n in notices]
+        together = links.plans_of(wh.con, [*ids, "no-such-notice", ids[0]])
+        assert set(together) == set(ids)
+        for nid in ids:
+            assert together[nid] == links.task_texts(wh.con, nid)
+            assert together[nid]  # every one of them has tasks
+        assert links.task_texts(wh.con, "no-such-notice") == []
+
+
 def test_a_rolled_back_store_leaves_no_plan_behind(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
