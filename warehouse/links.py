@@ -264,14 +264,18 @@ class Linker:
             self._new[pair] = None
 
     def write(self) -> None:
-        """Write the pending changes in the caller's transaction: stale pairs deleted (by
-        their own indexed lookups), new pairs aligned and inserted with their links."""
+        """Write the pending changes in the caller's transaction: stale pairs deleted (one
+        statement a table for all of them: a statement a pair cost ~7 ms at 45,000 notices,
+        growing with the links stored), new pairs aligned and inserted with their links."""
         new = self._aligned()
         gone = sorted(self._gone)
-        for f, t in gone:
+        if gone:
+            stale = {"f": [f for f, _ in gone], "t": [t for _, t in gone]}
             for table in ("task_links", "task_link_pairs"):
                 self.con.execute(
-                    f"DELETE FROM {table} WHERE from_notice_id = ? AND to_notice_id = ?", [f, t]
+                    f"DELETE FROM {table} USING (SELECT unnest($f) AS f, unnest($t) AS t) gone"
+                    f" WHERE {table}.from_notice_id = gone.f AND {table}.to_notice_id = gone.t",
+                    stale,
                 )
         now = _now()
         pairs = sorted(new)
