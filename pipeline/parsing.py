@@ -301,6 +301,10 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
+        # The handler runs inside whatever Python code runs then; a garbage collector's
+        # callback (hypothesis registers one) swallows what it raises. Fire again shortly
+        # until the raise reaches the parse (the finally below stops the timer).
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _Overtime
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -147,3 +147,37 @@ def test_a_worker_that_dies_hands_back_the_files_queued_behind_its_own(tmp_path:
         report.failed[0].error or ""
     )
     assert report.count("ingested") == WORKERS_FROM
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_in_process_time_limit_lands_even_when_its_first_signal_is_swallowed(
+    tmp_path: Path,
+) -> None:
+    """The timer's signal runs its handler inside whatever Python code runs then; inside a
+    garbage collector's callback (hypothesis registers one) the raise is swallowed. The
+    timer fires again until it reaches the parse."""
+    import gc
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    slow = slow_notice(folder / "00000-slow.txt")
+    swallowed: list[str] = []
+
+    def swallow_the_first(phase: str, info: dict[str, int]) -> None:
+        # while the timer runs, the first collection waits past the limit: the signal lands
+        # in this callback, and the collector swallows what it raises
+        if not swallowed and phase == "start" and signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+            try:
+                time.sleep(3.5)
+            except BaseException as exc:
+                swallowed.append(type(exc).__name__)
+                raise
+
+    gc.callbacks.append(swallow_the_first)
+    try:
+        report = ingest([folder], db=tmp_path / "w.duckdb", options=Options(timeout=3, jobs=0))
+    finally:
+        gc.callbacks.remove(swallow_the_first)
+    assert swallowed == ["_Overtime"]  # raised in the callback, and lost there
+    assert [r.path for r in report.failed] == [str(slow)]
+    assert "parsing took longer than 3 s and was stopped" in (report.failed[0].error or "")
