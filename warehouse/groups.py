@@ -6,7 +6,7 @@ WAL and syncs it), so a batch stores notices in groups: a group is committed whe
 that replaces or adds to one already stored (those take their own transaction, as before).
 
     group = Group(wh, size=50, seconds=1.0, on_done=report)
-    group.add(notice, Logged(path, seconds), token=path)   # staged: rows stamped, links aligned
+    group.add(notice, Logged(path, seconds), token=path)   # staged: rows stamped, series placed
     if group.due():
         group.commit()                                       # one transaction; then on_done(...)
 
@@ -14,11 +14,12 @@ What a group promises:
 
 - **Each notice is all or nothing.** DuckDB has no savepoints, so a notice is first staged in
   memory — its rows (warehouse/rows.py: built from the model, its change stamps and its
-  version, by the parser worker in a batch) stamped, its year links aligned
-  (warehouse/links.py) — and a notice whose staging fails is
-  reported failed and leaves nothing in the group. The group's rows then go in as one insert
-  per table. If that transaction fails, it is rolled back and its files are stored again one
-  by one, so a notice that cannot be stored fails alone and the others are stored.
+  version, by the parser worker in a batch) stamped, its place in the year series taken
+  (warehouse/links.py) — and a notice whose staging fails is reported failed and leaves
+  nothing in the group. The group's rows then go in as one insert per table, and its new
+  year pairs are aligned and written in the same transaction. If that transaction fails, it
+  is rolled back and its files are stored again one by one, so a notice that cannot be
+  stored fails alone and the others are stored.
 - **A crash loses at most the open group.** Nothing of a group is on disk until its commit,
   and a file's ingest_log row (v_ingest_log) is committed with its notice, so the log says
   which files are committed; the next run finds the others not stored and ingests them again.
