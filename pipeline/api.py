@@ -155,11 +155,13 @@ def ingest(
     options = options or Options()
     report = IngestReport()
     files = list(iter_files(paths, report.skipped))
-    if worker_count(len(files), options):
+    batch = worker_count(len(files), options) > 0
+    if batch:
         from pipeline import workers
 
         workers.start_server()  # it loads the parsers while this process opens the warehouse
     from parsers.kinds import plan_kind  # the kind of notices stored before it was read
+    from warehouse import bulk
     from warehouse.store import Warehouse  # duckdb: only when writing
 
     with Warehouse.open(db or default_db(), lock_timeout=lock_timeout, plan_kind=plan_kind) as wh:
@@ -174,6 +176,8 @@ def ingest(
                 on_result(result)
 
         group = wh.grouped(options.group_size, options.group_seconds, done)
+        if batch:
+            bulk.warm_up()  # while the fork server still loads the parsers
 
         def commit_if_due() -> None:
             if group.due():

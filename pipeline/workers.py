@@ -19,16 +19,17 @@ and arguments live in this package), so each is started with the main module hid
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 import types
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
@@ -62,64 +63,136 @@ def parse_all(
     idle: Callable[[], None] | None = None,
 ) -> Generator[parsing.Parsed, None, None]:
     """Each file's Parsed, in input order; `idle()` is called at least every IDLE_TICK
-    seconds while waiting (the writer commits a group that has waited long enough)."""
-    ctx = _context()
-    workers = [_Worker(ctx, options) for _ in range(max(1, min(jobs, len(files))))]
-    todo = deque(enumerate(files))
-    done: dict[int, parsing.Parsed] = {}
-    next_out = 0
+    seconds while waiting (the writer commits a group that has waited long enough).
+
+    The workers are fed and drained by a thread of this process (_Scheduler), not by this
+    generator: while the writer stages a notice or commits a group, its workers go on
+    parsing instead of waiting, each on its pipe, for the writer to take its last notice."""
+    scheduler = _Scheduler(files, options, jobs)
     try:
-        while next_out < len(files):
-            for w in workers:
-                while (
-                    len(w.jobs) <= QUEUED and todo and todo[0][0] < next_out + AHEAD * len(workers)
-                ):
-                    w.send(*todo.popleft())
-            busy = [w for w in workers if w.jobs]
-            timeout = _next_deadline(busy, options)
-            if idle is not None:
-                timeout = IDLE_TICK if timeout is None else min(timeout, IDLE_TICK)
-            ready = wait([w.conn for w in busy], timeout=timeout)
-            if idle is not None:
-                idle()
-            for i, w in enumerate(workers):
-                if not w.jobs:
-                    continue
-                if w.conn in ready:
-                    while w.jobs and w.conn.poll():
-                        message = w.receive()
-                        if message is _READ:  # the worker has read its file: the parse starts
-                            continue
-                        if message is None:  # the worker died mid-file
-                            (index, path, started), rest = w.jobs[0], list(w.jobs)[1:]
-                            code = w.stop()
-                            seconds = time.monotonic() - started
-                            done[index] = _died(path, w.sha256, code, seconds, options)
-                            todo.extendleft((j, p) for j, p, _ in reversed(rest))
-                            workers[i] = _Worker(ctx, options)
-                            break
-                        assert isinstance(message, tuple)
-                        done[message[0]] = message[1]
-                    continue
-                index, path, started = w.jobs[0]
-                now = time.monotonic()
-                if options.timeout and now - started >= options.timeout:
-                    rest = list(w.jobs)[1:]
-                    w.stop()
-                    line = parsing.overtime_line(path, options)
-                    # the file's hash as the worker read it: never read again here (a FIFO
-                    # would block the writer, holding the warehouse's lock)
-                    done[index] = parsing.Parsed(
-                        parsing.path_text(path), None, w.sha256, line, now - started
-                    )
-                    todo.extendleft((j, p) for j, p, _ in reversed(rest))
-                    workers[i] = _Worker(ctx, options)
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
+        for index in range(len(files)):
+            while (parsed := scheduler.take(index, IDLE_TICK if idle else None)) is None:
+                if idle is not None:
+                    idle()
+            yield parsed
     finally:
+        scheduler.close()
+
+
+class _Scheduler(threading.Thread):
+    """The thread that sends files to the workers, takes their results into `done`, and
+    kills and replaces a worker past the time limit or dead; parse_all takes the results in
+    input order. Parsing runs at most AHEAD files a worker past the oldest not yet taken."""
+
+    def __init__(self, files: list[Path], options: parsing.Options, jobs: int) -> None:
+        super().__init__(name="fengong-scheduler", daemon=True)
+        self.ctx = _context()
+        self.options = options
+        self.workers = [_Worker(self.ctx, options) for _ in range(max(1, min(jobs, len(files))))]
+        self.todo = deque(enumerate(files))
+        self.done: dict[int, parsing.Parsed] = {}
+        self.taken = 0  # results taken by parse_all: the window of parsing ahead starts here
+        self.ready = threading.Condition()
+        self.failure: BaseException | None = None
+        # parse_all wakes the thread when it takes a result (the window moves) or closes
+        self.wake_reader, self.wake_writer = os.pipe()
+        os.set_blocking(self.wake_writer, False)  # a full pipe already says "wake up"
+        self.closing = False
+        self.start()
+
+    def take(self, index: int, timeout: float | None) -> parsing.Parsed | None:
+        """File `index`'s Parsed, or None after `timeout` seconds without it. Raises what
+        stopped the thread."""
+        with self.ready:
+            if index not in self.done and self.failure is None:
+                self.ready.wait(timeout)
+            if self.failure is not None:
+                raise self.failure
+            parsed = self.done.pop(index, None)
+            if parsed is not None:
+                self.taken = index + 1
+        if parsed is not None:
+            self._wake()
+        return parsed
+
+    def close(self) -> None:
+        """Stop the thread and the workers (at the end, or when the writer stops early)."""
+        self.closing = True
+        self._wake()
+        self.join()
+        os.close(self.wake_reader)
+        os.close(self.wake_writer)
+
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.write(self.wake_writer, b"w")
+
+    def run(self) -> None:
+        try:
+            while not self.closing and (self.todo or any(w.jobs for w in self.workers)):
+                self._step()
+        except BaseException as exc:  # handed to parse_all, which raises it in the writer
+            with self.ready:
+                self.failure = exc
+                self.ready.notify()
+        finally:
+            for w in self.workers:
+                w.stop()
+
+    def _step(self) -> None:
+        """Send what the window allows, wait for a message, a deadline or a wake-up, and take
+        what came."""
+        workers, options = self.workers, self.options
         for w in workers:
-            w.stop()
+            while (
+                len(w.jobs) <= QUEUED
+                and self.todo
+                and self.todo[0][0] < self.taken + AHEAD * len(workers)
+            ):
+                w.send(*self.todo.popleft())
+        busy = [w for w in workers if w.jobs]
+        ready = wait([w.conn for w in busy] + [self.wake_reader], _next_deadline(busy, options))
+        if self.wake_reader in ready:
+            os.read(self.wake_reader, 4096)
+        for i, w in enumerate(workers):
+            if not w.jobs:
+                continue
+            if w.conn in ready:
+                while w.jobs and w.conn.poll():
+                    message = w.receive()
+                    if message is _READ:  # the worker has read its file: the parse starts
+                        continue
+                    if message is None:  # the worker died mid-file
+                        (index, path, started), rest = w.jobs[0], list(w.jobs)[1:]
+                        code = w.stop()
+                        seconds = time.monotonic() - started
+                        self._put(index, _died(path, w.sha256, code, seconds, options))
+                        self.todo.extendleft((j, p) for j, p, _ in reversed(rest))
+                        workers[i] = _Worker(self.ctx, options)
+                        break
+                    assert isinstance(message, tuple)
+                    self._put(*message)
+                continue
+            index, path, started = w.jobs[0]
+            now = time.monotonic()
+            if options.timeout and now - started >= options.timeout:
+                rest = list(w.jobs)[1:]
+                w.stop()
+                line = parsing.overtime_line(path, options)
+                # the file's hash as the worker read it: never read again here (a FIFO
+                # would block the writer, holding the warehouse's lock)
+                self._put(
+                    index,
+                    parsing.Parsed(parsing.path_text(path), None, w.sha256, line, now - started),
+                )
+                self.todo.extendleft((j, p) for j, p, _ in reversed(rest))
+                workers[i] = _Worker(self.ctx, options)
+
+    def _put(self, index: int, parsed: parsing.Parsed) -> None:
+        with self.ready:
+            self.done[index] = parsed
+            if index == self.taken:
+                self.ready.notify()
 
 
 def start_server() -> None:
@@ -214,7 +287,7 @@ class _Worker:
         return code
 
 
-@contextmanager
+@contextlib.contextmanager
 def _main_hidden() -> Iterator[None]:
     """While a worker starts, `__main__` is an empty module, so the child's preparation
     carries no main script or module to import (multiprocessing.spawn.get_preparation_data

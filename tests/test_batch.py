@@ -149,6 +149,29 @@ def test_a_worker_that_dies_hands_back_the_files_queued_behind_its_own(tmp_path:
     assert report.count("ingested") == WORKERS_FROM
 
 
+def test_workers_go_on_parsing_while_the_writer_holds_its_next_notice(tmp_path: Path) -> None:
+    """The writer takes the first notice and then takes nothing (as while it commits a group):
+    the scheduler thread goes on feeding the workers and taking what they send, so every
+    file is parsed without the writer asking again; closing stops the workers."""
+    from pipeline import parsing, workers
+
+    files = write(tmp_path / "batch", WORKERS_FROM)
+    scheduler = workers._Scheduler(files, parsing.Options(), jobs=2)
+    try:
+        first = None
+        while first is None:
+            first = scheduler.take(0, timeout=1.0)
+        assert first.rows is not None  # the worker built the notice's rows
+        deadline = time.monotonic() + 120
+        while len(scheduler.done) < len(files) - 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(scheduler.done) == list(range(1, len(files)))
+        assert all(p.error is None for p in scheduler.done.values())
+    finally:
+        scheduler.close()
+    assert not any(w.process.is_alive() for w in scheduler.workers)
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_in_process_time_limit_lands_even_when_its_first_signal_is_swallowed(
     tmp_path: Path,

@@ -95,6 +95,22 @@ def test_parse_loads_no_warehouse() -> None:
     assert not loaded & modules, sorted(loaded & modules)
 
 
+def test_parser_workers_preload_no_writer_libraries() -> None:
+    """What the fork server imports before it forks each parser worker (workers.PRELOAD: the
+    parsers and the row builder) holds neither DuckDB, numpy, pyarrow nor pandas: those are
+    the writer's, and each would add to every batch's start before its first file is read."""
+    code = (
+        "import importlib, json, sys; from pipeline.workers import PRELOAD; "
+        "[importlib.import_module(m) for m in PRELOAD]; print(json.dumps(sorted(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    modules = set(json.loads(run.stdout))
+    assert "warehouse.rows" in modules and "parsers.structure" in modules
+    writer = {"duckdb", "numpy", "pyarrow", "pandas", "scipy", "warehouse.store"}
+    assert not writer & modules, sorted(writer & modules)
+
+
 def test_a_pair_not_compared_on_ingest_is_aligned_on_the_fly(db: Path, tmp_path: Path) -> None:
     """2020 against 2022 was never compared on ingest (2021 is between): aligned on the fly,
     which alone loads the aligner."""

@@ -12,6 +12,9 @@ linear_sum_assignment), and a pair is kept only when its texts are similar enoug
 
 Pure: no storage and no parsing here; warehouse/links.py reads tasks from and writes links
 to the warehouse.
+
+numpy, like scipy, loads where an alignment runs: the parser workers import this module for
+TaskText alone (warehouse/rows.py), and import it before their first file.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 METHOD = "bigram-dice-v3"  # stored with each computed pair; a new method recomputes old pairs
 MIN_SIMILARITY = 0.4  # text similarity below this is a different task
@@ -78,6 +82,8 @@ def dice(a: set[str], b: set[str]) -> float:
 def bigram_codes(text: str) -> np.ndarray:
     """bigrams(text) as sorted integers: a pair of code points (a, b) is a * 0x110000 + b, one
     code point alone is itself, so equal codes are equal bigrams and no vocabulary is kept."""
+    import numpy as np
+
     s = _grams_text(text)
     points = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     if len(points) < 2:
@@ -98,6 +104,8 @@ class Grams:
         """bigram_codes of every text at once: the texts' code points in one array, the
         pairs that do not cross from one text into the next, made unique per text by one
         sort of (text, code) keys (~0.2 ms for a plan's tasks, against ~2 ms text by text)."""
+        import numpy as np
+
         grams = [_grams_text(t) for t in texts]
         n = len(grams)
         lengths = np.fromiter(map(len, grams), dtype=np.int64, count=n)
@@ -119,6 +127,8 @@ class Grams:
 
     @property
     def sizes(self) -> np.ndarray:
+        import numpy as np
+
         return np.diff(self.indptr).astype(float)
 
 
@@ -126,6 +136,7 @@ def dice_matrix(a: Grams, b: Grams) -> np.ndarray:
     """Dice of every pair of rows at once: with each text as a 0/1 row over the bigrams the
     two sides use, the intersections are one sparse matrix product."""
     # scipy takes ~0.4 s to import: only a store or diff that aligns pays it, not every start
+    import numpy as np
     from scipy import sparse  # type: ignore[import-untyped]
 
     vocab, cols = np.unique(np.concatenate([a.codes, b.codes]), return_inverse=True)
@@ -170,6 +181,7 @@ def align(
 ) -> list[Link]:
     """The one-to-one links between the tasks of an earlier and a later plan, in the order of
     the earlier plan. A task with no link was dropped (earlier) or is new (later)."""
+    import numpy as np
     from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
     b = before if isinstance(before, Prepared) else Prepared.of(before)

@@ -8,9 +8,10 @@ stands in its table does not matter (warehouse/mapping.py gives a notice's rows)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+if TYPE_CHECKING:  # the parser workers import this module (through warehouse/links.py), not DuckDB
+    import duckdb
 
 
 def insert(
@@ -28,6 +29,15 @@ def insert(
     _fengong_rows = pa.table({name: pa.array(columns[name]) for name in names})
     listed = ", ".join(f'"{name}"' for name in names)
     con.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM _fengong_rows")
+
+
+def warm_up() -> None:
+    """Load now what the first insert loads (pyarrow, which loads pandas on its first array:
+    ~0.25 s here): a batch's writer calls this while its parser workers start, rather than
+    paying it at its first commit while they wait."""
+    import pyarrow as pa
+
+    pa.array([0])
 
 
 def by_column(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
