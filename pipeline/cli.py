@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -146,5 +147,20 @@ def schema(record: bool) -> None:
     click.echo(json.dumps(Notice.model_json_schema(), ensure_ascii=False, indent=1))
 
 
+def run() -> None:
+    """The `fengong` program (the project's script, and `python -m pipeline.cli`): main() in
+    click's standalone mode, which ends the process with the command's exit status.
+
+    As it ends, every object is frozen out of the garbage collector (gc.freeze): the
+    interpreter's collections at exit walk every object of the libraries a command loaded
+    (pandas, pyarrow, pydantic: ~0.15 s after an ingest here, ~0.02 s frozen), and a command
+    has closed what it opened (the warehouse, the files it wrote, its worker processes) by
+    then. Only the program does this, never main() called in-process (tests, notebooks)."""
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    main()
+    run()
