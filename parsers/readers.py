@@ -24,11 +24,13 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from parsers.blocks import Document
 from parsers.errors import InputError
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.sniff import sniff
-from schemas import SourceFormat
+
+if TYPE_CHECKING:  # this table loads without the models: a batch starts its workers first
+    from parsers.blocks import Document
+    from schemas import SourceFormat
 
 Relabel = Callable[[str, str], str]
 """relabel(label, text) → the label another renderer drew for the list item `text`."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
-from schemas import SourceFormat
+if TYPE_CHECKING:
+    from schemas import SourceFormat
 
 _OLE = bytes.fromhex("d0cf11e0a1b11ae1")
 _HTML_MARKS = (

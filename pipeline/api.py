@@ -32,10 +32,10 @@ from pipeline.parsing import (
     strict_line,
     warm_up,
 )
-from schemas import Notice
 from warehouse.errors import StorageError, WarehouseError
 
 if TYPE_CHECKING:
+    from schemas import Notice
     from warehouse.groups import Group, Stored
     from warehouse.rows import NoticeRows
 
@@ -249,6 +249,7 @@ class _Staged:
     seconds: float = 0.0  # reading, parsing and staging
 
     def result(self, stored: Stored | None, error: str | None) -> FileResult:
+        from schemas import Notice
         from warehouse.versions import Reading
 
         n = self.notice

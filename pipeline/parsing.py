@@ -25,9 +25,9 @@ import parsers
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import memory
-from schemas import Notice, NoticeWarning, Source
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models load with the parsers (parse_bytes), not with this module
+    from schemas import Notice, NoticeWarning
     from warehouse.rows import NoticeRows
 
 
@@ -115,6 +115,7 @@ def parse_bytes(data: bytes, path: Path, options: Options) -> Notice:
     file that is not a work-plan notice (no title, no plan title, no unit named in a
     responsibility clause: a README, a news page) and a notice with no plan."""
     from parsers.structure import StructureOptions, build_notice  # spaCy: only when parsing
+    from schemas import Source
 
     doc = parsers.read(data, options.limits)
     source = Source(

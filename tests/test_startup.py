@@ -111,6 +111,21 @@ def test_parser_workers_preload_no_writer_libraries() -> None:
     assert not writer & modules, sorted(writer & modules)
 
 
+def test_a_batch_starts_its_fork_server_before_it_loads_the_models() -> None:
+    """What api.ingest imports before it starts the parser workers' fork server (the batch
+    API, the workers' module and their preload list) holds no pydantic model: the models
+    (~0.1 s) load in the server and in the writer while the other starts."""
+    code = (
+        "import json, sys; import pipeline.api, pipeline.workers; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    modules = set(json.loads(run.stdout))
+    models = {"pydantic", "schemas.notice", "parsers.blocks", "duckdb"}
+    assert not models & modules, sorted(models & modules)
+
+
 def test_a_pair_not_compared_on_ingest_is_aligned_on_the_fly(db: Path, tmp_path: Path) -> None:
     """2020 against 2022 was never compared on ingest (2021 is between): aligned on the fly,
     which alone loads the aligner."""
