@@ -2,7 +2,9 @@
 
 The calling process stays the only one that opens the warehouse: each worker parses one
 file at a time, with a few more queued (QUEUED), and sends back what `parsing.parse_file`
-returns (a notice, as its rows: warehouse/rows.py; or the error line).
+returns (a notice, as its rows: warehouse/rows.py; or the error line). A thread of the
+calling process (_Scheduler) sends the files and takes what comes back, so the workers go on
+while the writer stores.
 A worker that overruns the time limit is killed and replaced and its file reported; a
 worker that dies (a crash inside a C library) is replaced likewise. A worker first says it
 has read its file (the file's sha256), so the log names a file given up on without the
@@ -102,13 +104,13 @@ class _Scheduler(threading.Thread):
 
     def take(self, index: int, timeout: float | None) -> parsing.Parsed | None:
         """File `index`'s Parsed, or None after `timeout` seconds without it. Raises what
-        stopped the thread."""
+        stopped the thread once the files parsed before it are taken."""
         with self.ready:
             if index not in self.done and self.failure is None:
                 self.ready.wait(timeout)
-            if self.failure is not None:
-                raise self.failure
             parsed = self.done.pop(index, None)
+            if parsed is None and self.failure is not None:  # what was parsed before it, first
+                raise self.failure
             if parsed is not None:
                 self.taken = index + 1
         if parsed is not None:
@@ -307,7 +309,8 @@ def _serve(conn: Connection, options: parsing.Options) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
-    # The writer is the bottleneck of a text/HTML batch: parsing ahead must not take its core.
+    # The writer goes first: a notice it has not stored waits in memory, and what it has not
+    # stored when the last file is parsed is left to do with one core idle.
     os.nice(10)
     options.timeout = None  # the parent enforces the limit, and kills
     parsing.warm_up(options)
