@@ -210,7 +210,9 @@ def start_server() -> None:
 
 
 def _next_deadline(busy: list[_Worker], options: parsing.Options) -> float | None:
-    if not options.timeout:
+    """Seconds until the first busy worker's file is past the time limit; None with no limit
+    or no busy worker (all idle while the writer is a window behind)."""
+    if not options.timeout or not busy:
         return None
     now = time.monotonic()
     return max(0.0, min(w.jobs[0][2] + options.timeout - now for w in busy if w.jobs))

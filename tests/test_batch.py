@@ -172,6 +172,36 @@ def test_workers_go_on_parsing_while_the_writer_holds_its_next_notice(tmp_path: 
     assert not any(w.process.is_alive() for w in scheduler.workers)
 
 
+def test_a_writer_a_window_behind_leaves_the_workers_idle_under_a_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a time limit, a writer that falls a whole window behind (a slow commit, as with
+    --commit-every 1 into a large warehouse) leaves every worker idle: the scheduler waits
+    for the writer (no deadline to keep) and goes on when it takes a notice. It once raised
+    on the empty list of busy workers."""
+    from pipeline import parsing, workers
+
+    monkeypatch.setattr(workers, "AHEAD", 1)  # one file a worker past the oldest not taken
+    files = write(tmp_path / "batch", WORKERS_FROM)
+    scheduler = workers._Scheduler(files, parsing.Options(timeout=60), jobs=1)
+    try:
+        taken = []
+        for index in range(len(files)):
+            parsed = None
+            while parsed is None:
+                parsed = scheduler.take(index, timeout=1.0)
+            taken.append(parsed)
+            deadline = time.monotonic() + 60  # the window fills: every worker idle
+            while index + 1 < len(files) and index + 1 not in scheduler.done:
+                assert scheduler.failure is None and time.monotonic() < deadline
+                time.sleep(0.01)
+            time.sleep(0.05)
+        assert all(p.error is None and p.rows is not None for p in taken)
+        assert scheduler.failure is None
+    finally:
+        scheduler.close()
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_in_process_time_limit_lands_even_when_its_first_signal_is_swallowed(
     tmp_path: Path,
