@@ -5,12 +5,20 @@ from __future__ import annotations
 import gc
 import importlib
 import json
+import signal
 import sys
 from typing import IO, Any, ClassVar
 
 import click
 
-from pipeline.cli_options import DB_META, db_option, lock_timeout_option, rows_format_option
+from pipeline.cli_options import (
+    DB_META,
+    db_option,
+    lock_timeout_option,
+    rows_format_option,
+    stopped,
+    terminated,
+)
 from pipeline.formats import print_rows
 from pipeline.printable import printable
 from schemas.errors import FengongError
@@ -48,7 +56,9 @@ class _Commands(click.Group):
         FengongError: a file that cannot be read, a warehouse that cannot be used, a feed,
         query or comparison that cannot be made, an unsafe target) as `Error: <its line>`,
         and a DuckDB error no command caught (a damaged file met mid-read, a full disk) as
-        `Error: <warehouse>: <what to do>` (exit 1)."""
+        `Error: <warehouse>: <what to do>` (exit 1). A Ctrl-C ends it with one line and exit
+        130 (128 + SIGINT, as a shell reports it), also when a library turned it into an
+        error of its own (_interrupted)."""
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
@@ -56,7 +66,11 @@ class _Commands(click.Group):
             raise
         except FengongError as exc:
             raise click.ClickException(printable(exc.line())) from None
+        except KeyboardInterrupt:
+            raise stopped() from None
         except Exception as exc:
+            if _interrupted(exc):
+                raise stopped() from None
             duckdb = sys.modules.get("duckdb")
             if duckdb is None or not isinstance(exc, duckdb.Error):
                 raise
@@ -64,6 +78,20 @@ class _Commands(click.Group):
 
             db = ctx.meta.get(DB_META, "the warehouse")
             raise click.ClickException(printable(describe(db, exc))) from None
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """A Ctrl-C that arrived as another exception: DuckDB's inside a statement
+    (warehouse.errors.is_interrupt), or a library's raised while its KeyboardInterrupt was
+    being handled (an import that falls back on ImportError, as opencc's does)."""
+    from warehouse.errors import is_interrupt
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt) or is_interrupt(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,7 +183,9 @@ def run() -> None:
     interpreter's collections at exit walk every object of the libraries a command loaded
     (pandas, pyarrow, pydantic: ~0.15 s after an ingest here, ~0.02 s frozen), and a command
     has closed what it opened (the warehouse, the files it wrote, its worker processes) by
-    then. Only the program does this, never main() called in-process (tests, notebooks)."""
+    then. Only the program does this, never main() called in-process (tests, notebooks);
+    likewise only the program takes SIGTERM as it takes a Ctrl-C (cli_options.terminated)."""
+    signal.signal(signal.SIGTERM, terminated)
     try:
         main()
     finally:

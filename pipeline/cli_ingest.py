@@ -11,7 +11,7 @@ import click
 from parsers.errors import InputError
 from parsers.limits import Limits
 from pipeline import api, memory
-from pipeline.cli_options import SECONDS, db_option, lock_timeout_option, units_option
+from pipeline.cli_options import SECONDS, db_option, lock_timeout_option, stopped, units_option
 from pipeline.printable import console, line, printable
 
 MB = click.IntRange(min=1)  # a size limit in MiB
@@ -153,7 +153,11 @@ def ingest(
         disable=quiet or not err.is_terminal,
     )
 
+    stored = 0
+
     def report(r: api.FileResult) -> None:
+        nonlocal stored
+        stored += r.status in ("ingested", "replaced", "kept")
         progress.advance(bar)
         if r.status == "failed":
             err.print(line("error", "red", r.error))
@@ -166,11 +170,17 @@ def ingest(
                 f"({r.seconds * 1000:.0f} ms)"
             )
 
-    with progress:
-        bar = progress.add_task("ingesting", total=len(files))
-        result = api.ingest(
-            files, db=db, options=options, on_result=report, lock_timeout=lock_timeout
-        )
+    try:
+        with progress:
+            bar = progress.add_task("ingesting", total=len(files))
+            result = api.ingest(
+                files, db=db, options=options, on_result=report, lock_timeout=lock_timeout
+            )
+    except KeyboardInterrupt:
+        raise stopped(
+            f"{stored} file(s) stored, each notice whole (the lines above); the same command "
+            "again ingests the rest, the stored ones reading as unchanged"
+        ) from None
     summary = ", ".join(
         f"{result.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "kept", "failed")
     )

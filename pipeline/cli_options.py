@@ -1,9 +1,11 @@
-"""Options that several fengong commands share, apart from cli.py so that the commands loaded
-on demand (diff, unit, export, units) take them without importing the whole command line."""
+"""Options that several fengong commands share (and the line a Ctrl-C ends them with), apart
+from cli.py so that the commands loaded on demand (diff, unit, export, units) take them
+without importing the whole command line."""
 
 from __future__ import annotations
 
 import math
+import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -125,3 +127,24 @@ lock_timeout_option = click.option(
     help="Seconds to wait while another fengong process holds the warehouse (a writer "
     "locks out everyone; readers lock out a writer).",
 )
+
+
+STOPPED_BY = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
+stop_signal = signal.SIGINT  # what stopped the command: SIGINT unless `terminated` says
+
+
+def terminated(signum: int, frame: object) -> None:
+    """The program's SIGTERM handler (`kill PID`, a scheduler's time-out): stop as a Ctrl-C
+    stops, each command cleaning up on its way out (a batch's workers killed, its open
+    group not stored), instead of dying with no line and a parser worker left running."""
+    global stop_signal
+    stop_signal = signal.Signals(signum)
+    raise KeyboardInterrupt
+
+
+def stopped(what: str = "") -> click.exceptions.Exit:
+    """Say that a Ctrl-C (or SIGTERM) stopped the command, and `what` it leaves, on standard
+    error; give the exit to raise: 128 + the signal's number (130, 143), as a shell reports
+    a command the signal ended."""
+    click.echo(f"stopped by {STOPPED_BY[stop_signal]}{': ' + what if what else ''}", err=True)
+    return click.exceptions.Exit(128 + stop_signal)

@@ -198,15 +198,26 @@ class _Scheduler(threading.Thread):
 
 
 def start_server() -> None:
-    """Start the fork server now, without waiting for it: it spends ~0.6 s importing spaCy and
-    the readers (PRELOAD), which the writer spends opening its warehouse when it calls this
-    first, instead of one after the other. Where there is no fork server, nothing."""
+    """Start the fork server now, without waiting for it: it spends ~0.4 s importing the
+    parsers and the readers (PRELOAD), which the writer spends opening its warehouse when it
+    calls this first, instead of one after the other. Where there is no fork server, nothing.
+
+    The server starts with SIGINT blocked: a Ctrl-C at a terminal reaches the whole process
+    group, and the server ignores it only once its preload is done (multiprocessing's
+    forkserver.main), so one during the preload printed its traceback. The writer's own
+    Ctrl-C, blocked for the spawn, is delivered when it ends. (The resource tracker starts
+    first: starting, it unblocks SIGINT in the thread that starts it.)"""
     ctx = _context()
     if isinstance(ctx, ForkServerContext):
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
-        with _main_hidden():  # the server, like a worker, never imports the caller's script
-            forkserver.ensure_running()
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            with _main_hidden():  # the server, like a worker, never imports the caller's script
+                forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _next_deadline(busy: list[_Worker], options: parsing.Options) -> float | None:

@@ -202,6 +202,114 @@ def test_a_writer_a_window_behind_leaves_the_workers_idle_under_a_time_limit(
         scheduler.close()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the server through /proc")
+def test_a_terminal_ctrl_c_while_the_fork_server_loads_the_parsers_prints_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C at a terminal signals the whole process group, the fork server too, which may
+    still be importing the parsers (its first ~0.4 s): the batch stops with one line, no
+    traceback from any process, and leaves no process behind."""
+    import subprocess
+    import sys
+
+    files = write(tmp_path / "batch", WORKERS_FROM)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "ingest",
+            str(files[0].parent),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    server = None
+    while server is None and time.monotonic() < deadline and proc.poll() is None:
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and b"forkserver" in (entry / "cmdline").read_bytes():
+                    stat = (entry / "stat").read_text()
+                    if int(stat.rsplit(")", 1)[1].split()[1]) == proc.pid:
+                        server = int(entry.name)
+            except OSError:
+                continue
+        time.sleep(0.005)
+    assert server is not None, "the fork server never started"
+    os.killpg(proc.pid, signal.SIGINT)  # as the terminal does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "stopped by Ctrl-C" in err and "Traceback" not in err, err
+    time.sleep(0.5)
+    assert not Path(f"/proc/{server}").exists() or b"Z" in Path(f"/proc/{server}/stat").read_bytes()
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (through /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit():
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_worker_parsing(
+    tmp_path: Path,
+) -> None:
+    """`kill PID` (SIGTERM) of an ingest whose worker is deep in a slow file: one line, exit
+    143, the worker killed on the way out (it was left parsing at full speed, and the
+    process ended with no line)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "batch"
+    write(folder, WORKERS_FROM)
+    slow_notice(folder / "00000-slow.txt")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "ingest",
+            str(folder),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--jobs",
+            "1",
+            "--timeout",
+            "600",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline:
+        workers = [w for server in children(proc.pid) for w in children(server)]
+        time.sleep(0.05)
+    assert workers, "no parser worker started"
+    time.sleep(1.0)  # the worker is in the slow file
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "stopped by SIGTERM" in err and "Traceback" not in err, err
+    time.sleep(0.5)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+    assert not [w for w in alive if b" Z " not in Path(f"/proc/{w}/stat").read_bytes()]
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_in_process_time_limit_lands_even_when_its_first_signal_is_swallowed(
     tmp_path: Path,

@@ -178,3 +178,77 @@ def test_a_group_is_committed_when_full_or_when_its_first_file_has_waited(
         waited.commit()
         assert waited.paths == []
     assert done == [str(f) for f in files[:4]]
+
+
+def test_a_ctrl_c_that_duckdb_takes_inside_a_commit_stops_the_batch(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB takes a Ctrl-C that lands inside a statement and fails the statement instead
+    (no KeyboardInterrupt): inside a group's commit that read as the group failing, its
+    notices stored again one by one (or reported unchanged when the COMMIT had gone
+    through) and the batch went on to exit 0. It stops the batch as a KeyboardInterrupt,
+    the group's notices not stored; the next run stores them."""
+    import threading
+    import time
+
+    from warehouse import bulk
+
+    files = write(tmp_path / "batch", 6)
+    real_insert = bulk.insert
+
+    def interrupted_insert(con: duckdb.DuckDBPyConnection, table: str, columns: Any) -> None:
+        if table == "tasks":  # in a group's commit: a real statement really interrupted
+            threading.Thread(target=lambda: (time.sleep(0.2), con.interrupt())).start()
+            con.execute("SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3").fetchall()
+        real_insert(con, table, columns)
+
+    monkeypatch.setattr(bulk, "insert", interrupted_insert)
+    results: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        ingest(
+            files,
+            db=db,
+            options=Options(group_size=50),
+            on_result=lambda r: results.append(r.status),
+        )
+    assert results == []  # nothing reported stored, nothing reported failed or unchanged
+    monkeypatch.undo()
+    report = ingest(files, db=db)
+    assert [r.status for r in report.results] == ["ingested"] * len(files)
+
+
+def test_the_real_ctrl_c_of_a_duckdb_statement_reads_as_an_interrupt() -> None:
+    """What DuckDB raises when the process gets SIGINT inside a statement (in a process of
+    its own: the signal is real) is what warehouse.errors.is_interrupt recognises."""
+    import subprocess
+    import sys
+
+    code = (
+        "import duckdb, os, signal, threading, time\n"
+        "from warehouse.errors import is_interrupt\n"
+        "con = duckdb.connect()\n"
+        "ctrl_c = lambda: (time.sleep(0.3), os.kill(os.getpid(), signal.SIGINT))\n"
+        "threading.Thread(target=ctrl_c).start()\n"
+        "try:\n"
+        "    con.execute('SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3').fetchall()"
+        "\nexcept Exception as exc:\n"
+        "    print(type(exc).__name__, is_interrupt(exc))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[-1] == "True", run.stdout
+
+
+def test_a_file_whose_first_migration_was_cut_off_is_made_a_warehouse(tmp_path: Path) -> None:
+    """A first migration cut off by an older fengong left only an empty schema_migrations
+    table (created before the migration's transaction): the file is taken as empty and made
+    a warehouse, not refused as someone else's database."""
+    db = tmp_path / "cut.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL)"
+    )
+    con.close()
+    report = ingest([SEED], db=db)
+    assert [r.status for r in report.results] == ["ingested"]

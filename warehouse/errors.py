@@ -64,6 +64,15 @@ def is_damaged(exc: BaseException) -> bool:
     return any(words in text for words in _DAMAGED)
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """A Ctrl-C that DuckDB took inside a statement: it handles the signal itself, so Python
+    raises no KeyboardInterrupt, and the statement fails with RuntimeError("Query
+    interrupted") (duckdb 2.0; `con.interrupt()` gives its InterruptException)."""
+    if type(exc).__name__ == "InterruptException":
+        return True
+    return isinstance(exc, RuntimeError) and str(exc).startswith("Query interrupted")
+
+
 def describe(path: str, exc: BaseException) -> WarehouseError:
     """A DuckDB error met while opening, reading or writing the warehouse at `path`, as one
     line. Full disk and damage are StorageError; anything else a plain WarehouseError that

@@ -40,7 +40,7 @@ import duckdb
 
 from schemas import Notice
 from warehouse import bulk
-from warehouse.errors import StorageError, describe, first_line
+from warehouse.errors import StorageError, describe, first_line, is_interrupt
 from warehouse.mapping import MAPS, Columns
 from warehouse.rows import NoticeRows
 
@@ -281,7 +281,13 @@ class Group:
 
 
 def _raise_storage(path: str, exc: BaseException) -> None:
-    """Raise the StorageError a DuckDB error means, if it is one (a full disk, damage)."""
+    """Raise what stops the batch, if the error is one: the StorageError a DuckDB error
+    means (a full disk, damage), or KeyboardInterrupt for a Ctrl-C that DuckDB took inside
+    a statement (errors.is_interrupt), which would otherwise read as this group failing:
+    its files stored again one by one, and reported unchanged when its COMMIT had gone
+    through."""
+    if is_interrupt(exc):
+        raise KeyboardInterrupt from exc
     if isinstance(exc, StorageError):
         raise exc
     if isinstance(exc, duckdb.Error):

@@ -164,25 +164,25 @@ class Warehouse(ReadOnly):
         re-create the views. With `plan_kind`, notices stored before migration 006 get their
         kind. The year links are checked whole when a migration was applied or links of an
         older method are stored. Returns the versions applied."""
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-        )
-        done = {
-            row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()
-        }
+        done = self.recorded_migrations()
         applied = []
         for m in migrations():
             if m.version in done:
                 continue
             self.con.execute("BEGIN TRANSACTION")
             try:
+                # in the migration's transaction: a first one cut off (Ctrl-C, a full disk)
+                # leaves an empty file, not a lone table that reads as someone else's
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                    " name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                )
                 self.con.execute(m.sql)
                 self.con.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", [m.version, m.name, _now()]
                 )
                 self.con.execute("COMMIT")
-            except duckdb.Error:
+            except BaseException:  # an interrupt too (errors.is_interrupt: no duckdb.Error)
                 self.rollback()
                 raise
             applied.append(m.version)
