@@ -18,7 +18,8 @@ MB = click.IntRange(min=1)  # a size limit in MiB
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+# paths are not checked here: one that is not there fails alone, as any unreadable file does
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @click.option(
     "--max-mb", type=MB, default=64, show_default=True, help="Refuse files larger than this."

@@ -9,6 +9,7 @@ neither of the first two, so they do not import each other.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
@@ -76,10 +77,21 @@ def read_file(path: Path, options: Options) -> bytes:
                 raise _too_big(f"file is {info.st_size / 2**20:.0f} MiB", options)
             data = f.read(options.max_bytes + 1)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+        hint = _READ_HINTS.get(exc.errno or 0)
+        raise InputError(f"cannot read: {exc.strerror or exc}", hint) from None
     if len(data) > options.max_bytes:
         raise _too_big("file grew while being read", options)
     return data
+
+
+# What to do about the read errors a batch meets most: a path given that is not there (a
+# pattern the shell left unexpanded, a file moved), a link that leads back to itself, a file
+# this user may not read.
+_READ_HINTS = {
+    errno.ENOENT: "check the path; the batch goes on with the other files",
+    errno.ELOOP: "a loop of symbolic links; point the link at the file",
+    errno.EACCES: "this user may not read it; give read access or copy the file",
+}
 
 
 def _too_big(what: str, options: Options) -> InputError:

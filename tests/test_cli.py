@@ -43,6 +43,27 @@ def test_ingest_query_and_a_bad_file_in_one_batch(db: Path, tmp_path: Path) -> N
     assert proc.stdout.splitlines() == ["status,n", "failed,2", "ingested,1"]
 
 
+def test_a_path_not_there_fails_alone_and_the_batch_goes_on(db: Path, tmp_path: Path) -> None:
+    """Paths on the command line that are not there (a pattern the shell left unexpanded, a
+    moved file) or cannot be followed (a loop of links) fail one by one, each with what to
+    do, while the others are stored; the batch exits 1. (Click refused the whole command for
+    the first such path, storing nothing.)"""
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(tmp_path / "back.txt")
+    (tmp_path / "back.txt").symlink_to(loop)
+    missing = tmp_path / "2021*.txt"
+    result = cli("ingest", str(missing), str(SEED), str(loop), "--db", str(db))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error {missing}: cannot read: No such file or directory (check the path; the batch "
+        "goes on with the other files)",
+        f"error {loop}: cannot read: Too many levels of symbolic links (a loop of symbolic "
+        "links; point the link at the file)",
+    ]
+    assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 0 kept, 2 failed" in result.stderr
+
+
 def test_query_formats_and_errors(db: Path) -> None:
     assert cli("ingest", str(SEED), "--db", str(db), "-q").returncode == 0
     proc = cli(
