@@ -107,17 +107,18 @@ def default_db() -> str:
 
 
 def iter_files(paths: Iterable[str | Path], skipped: list[str] | None = None) -> Iterator[Path]:
-    """Files as given, and the notice files inside folders (recursively, in name order).
-    A file in a folder whose extension is not a notice's (SUFFIXES) is left out and, when
-    `skipped` is given, its path appended there (hidden files and folders are left out
-    silently)."""
+    """Files as given, and the notice files inside folders (recursively, in name order):
+    every entry by a notice's name (SUFFIXES) but a folder, so that a FIFO, a device or a
+    link to nothing by such a name fails with its reason instead of vanishing. A file in a
+    folder whose extension is not a notice's is left out and, when `skipped` is given, its
+    path appended there (hidden files and folders are left out silently)."""
     for p in map(Path, paths):
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 if any(part.startswith(".") for part in child.relative_to(p).parts):
                     continue
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
-                    yield child
+                if child.suffix.lower() in SUFFIXES and not child.is_dir():
+                    yield child  # a FIFO, a device, a broken link: each fails with its reason
                 elif child.is_file() and skipped is not None:
                     skipped.append(path_text(child))
         else:

@@ -64,6 +64,28 @@ def test_a_path_not_there_fails_alone_and_the_batch_goes_on(db: Path, tmp_path: 
     assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 0 kept, 2 failed" in result.stderr
 
 
+def test_odd_entries_by_a_notices_name_in_a_folder_fail_alone(db: Path, tmp_path: Path) -> None:
+    """In a folder, a FIFO and a link to nothing named like notices are reported, each with
+    its reason, instead of left out without a word; a folder named like one is walked."""
+    import os
+
+    folder = tmp_path / "batch"
+    (folder / "x.txt").mkdir(parents=True)
+    (folder / "x.txt" / "seed.txt").write_bytes(SEED.read_bytes())
+    os.mkfifo(folder / "a.txt")
+    (folder / "b.txt").symlink_to(tmp_path / "gone.txt")
+    result = cli("ingest", str(folder), "--db", str(db))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error {folder / 'a.txt'}: not a regular file: a named pipe (FIFO) (give fengong the "
+        "notice's file itself)",
+        f"error {folder / 'b.txt'}: cannot read: No such file or directory (check the path; "
+        "the batch goes on with the other files)",
+    ]
+    assert "3 files: 1 ingested, 0 replaced, 0 unchanged, 0 kept, 2 failed" in result.stderr
+
+
 def test_query_formats_and_errors(db: Path) -> None:
     assert cli("ingest", str(SEED), "--db", str(db), "-q").returncode == 0
     proc = cli(
