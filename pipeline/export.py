@@ -103,6 +103,10 @@ def export(
                     result.schema_path = _write_schema(path)
     except UnsafeTarget as exc:
         raise FeedError(str(exc)) from None
+    except BrokenPipeError:
+        if path is not None:
+            raise FeedError(f"{out}: cannot write: the reader of the pipe is gone") from None
+        raise  # standard output's reader has what it wanted (| head): click ends quietly
     except OSError as exc:
         raise FeedError(f"{out}: cannot write: {exc.strerror or exc}") from None
     return result

@@ -480,3 +480,26 @@ def test_chunks_of_the_feed_change_nothing_but_the_parquet_row_groups(
     for group in groups:
         stats = group.column(region).statistics
         assert stats is not None and stats.min == stats.max
+
+
+def test_a_reader_that_closes_standard_output_early_ends_the_export_quietly(seeded: Path) -> None:
+    """`fengong export --out - | head -1`: once the reader has closed the pipe, the export
+    ends as every command does on a closed pipe (click: exit 1, nothing printed), not with an
+    error line blaming `-`. A real process and a real pipe, closed before the first write."""
+    import subprocess
+
+    from tests.conftest import FENGONG
+
+    for fmt in ("jsonl", "csv"):
+        proc = subprocess.Popen(
+            [*FENGONG, "export", "--db", str(seeded), "--format", fmt, "--out", "-"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        proc.stdout.close()  # the reader is gone before the feed is written
+        err = proc.stderr.read() if proc.stderr else ""
+        proc.wait(timeout=120)
+        assert proc.returncode == 1
+        assert "Error" not in err and "Traceback" not in err, err
