@@ -315,6 +315,24 @@ def _main_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
+def _exit_with_the_writer() -> None:
+    """End this worker as soon as the writer is gone, even killed (SIGKILL, the OOM killer),
+    rather than when its parse ends: the writer enforces the time limit, so a worker left
+    alone in a slow file parsed on for minutes, and kept the fork server alive. A thread
+    waits for the end of the pipe the writer started this process through
+    (multiprocessing.parent_process().sentinel: readable once the writer has exited)."""
+    writer = mp.parent_process()
+    if writer is None:
+        return
+    sentinel = writer.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)  # nothing to clean up: the writer that would take our result is gone
+
+    threading.Thread(target=watch, name="fengong-writer-watch", daemon=True).start()
+
+
 def _serve(conn: Connection, options: parsing.Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     # A worker speaks through its pipe only: what libraries print (a logged warning, the
@@ -326,6 +344,7 @@ def _serve(conn: Connection, options: parsing.Options) -> None:
     # stored when the last file is parsed is left to do with one core idle.
     os.nice(10)
     options.timeout = None  # the parent enforces the limit, and kills
+    _exit_with_the_writer()
     parsing.warm_up(options)
     while True:
         try:

@@ -310,6 +310,57 @@ def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_worker_parsing(
     assert not [w for w in alive if b" Z " not in Path(f"/proc/{w}/stat").read_bytes()]
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_a_worker_ends_when_its_writer_is_killed(tmp_path: Path) -> None:
+    """The writer killed outright (SIGKILL: no clean-up runs) while its worker is deep in a
+    slow file: the worker ends at once, and the fork server with it, instead of parsing on
+    for minutes."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "batch"
+    write(folder, WORKERS_FROM)
+    slow_notice(folder / "00000-slow.txt")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "ingest",
+            str(folder),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--jobs",
+            "1",
+            "--timeout",
+            "600",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline:
+        servers = children(proc.pid)
+        workers = [w for server in servers for w in children(server)]
+        time.sleep(0.05)
+    assert workers, "no parser worker started"
+    time.sleep(1.0)  # the worker is in the slow file
+    proc.kill()
+    proc.wait(timeout=60)
+
+    def running(pid: int) -> bool:
+        try:
+            return b") Z " not in Path(f"/proc/{pid}/stat").read_bytes()
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(map(running, workers + servers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers + servers if running(pid)]
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_in_process_time_limit_lands_even_when_its_first_signal_is_swallowed(
     tmp_path: Path,
