@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from bench.variants import write
 from pipeline import Options, ingest
 from pipeline.api import WORKERS_FROM, worker_count
-from tests.conftest import SEED
+from tests.conftest import FENGONG, SEED
 
 
 def slow_notice(path: Path, tasks: int = 30_000) -> Path:
@@ -209,20 +210,9 @@ def test_a_terminal_ctrl_c_while_the_fork_server_loads_the_parsers_prints_no_tra
     """Ctrl-C at a terminal signals the whole process group, the fork server too, which may
     still be importing the parsers (its first ~0.4 s): the batch stops with one line, no
     traceback from any process, and leaves no process behind."""
-    import subprocess
-    import sys
-
     files = write(tmp_path / "batch", WORKERS_FROM)
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "ingest",
-            str(files[0].parent),
-            "--db",
-            str(tmp_path / "w.duckdb"),
-        ],
+        [*FENGONG, "ingest", str(files[0].parent), "--db", str(tmp_path / "w.duckdb")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -263,81 +253,29 @@ def children(pid: int) -> list[int]:
     return out
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
-def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_worker_parsing(
-    tmp_path: Path,
-) -> None:
-    """`kill PID` (SIGTERM) of an ingest whose worker is deep in a slow file: one line, exit
-    143, the worker killed on the way out (it was left parsing at full speed, and the
-    process ended with no line)."""
-    import subprocess
-    import sys
+def running(pid: int) -> bool:
+    """The process is there and not a zombie (through /proc)."""
+    try:
+        return b") Z " not in Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
 
+
+def ingest_in_a_slow_file(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """`fengong ingest` as a real process, of a batch whose one worker (`--jobs 1`) is deep
+    in a slow file by the time this returns: the process, and the processes it started (the
+    fork server, the resource tracker, the worker)."""
     folder = tmp_path / "batch"
     write(folder, WORKERS_FROM)
     slow_notice(folder / "00000-slow.txt")
+    args = ["ingest", str(folder), "--db", str(tmp_path / "w.duckdb"), "--jobs", "1"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "ingest",
-            str(folder),
-            "--db",
-            str(tmp_path / "w.duckdb"),
-            "--jobs",
-            "1",
-            "--timeout",
-            "600",
-        ],
+        [*FENGONG, *args, "--timeout", "600"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    workers: list[int] = []
-    deadline = time.monotonic() + 60
-    while not workers and time.monotonic() < deadline:
-        workers = [w for server in children(proc.pid) for w in children(server)]
-        time.sleep(0.05)
-    assert workers, "no parser worker started"
-    time.sleep(1.0)  # the worker is in the slow file
-    proc.terminate()
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143, err
-    assert "stopped by SIGTERM" in err and "Traceback" not in err, err
-    time.sleep(0.5)
-    alive = [w for w in workers if Path(f"/proc/{w}").exists()]
-    assert not [w for w in alive if b" Z " not in Path(f"/proc/{w}/stat").read_bytes()]
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
-def test_a_worker_ends_when_its_writer_is_killed(tmp_path: Path) -> None:
-    """The writer killed outright (SIGKILL: no clean-up runs) while its worker is deep in a
-    slow file: the worker ends at once, and the fork server with it, instead of parsing on
-    for minutes."""
-    import subprocess
-    import sys
-
-    folder = tmp_path / "batch"
-    write(folder, WORKERS_FROM)
-    slow_notice(folder / "00000-slow.txt")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "ingest",
-            str(folder),
-            "--db",
-            str(tmp_path / "w.duckdb"),
-            "--jobs",
-            "1",
-            "--timeout",
-            "600",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    servers: list[int] = []
     workers: list[int] = []
     deadline = time.monotonic() + 60
     while not workers and time.monotonic() < deadline:
@@ -346,19 +284,39 @@ def test_a_worker_ends_when_its_writer_is_killed(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert workers, "no parser worker started"
     time.sleep(1.0)  # the worker is in the slow file
-    proc.kill()
-    proc.wait(timeout=60)
+    return proc, servers + workers
 
-    def running(pid: int) -> bool:
-        try:
-            return b") Z " not in Path(f"/proc/{pid}/stat").read_bytes()
-        except OSError:
-            return False
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_worker_parsing(
+    tmp_path: Path,
+) -> None:
+    """`kill PID` (SIGTERM) of an ingest whose worker is deep in a slow file: one line, exit
+    143, the worker killed on the way out (it was left parsing at full speed, and the
+    process ended with no line)."""
+    proc, started = ingest_in_a_slow_file(tmp_path)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "stopped by SIGTERM" in err and "Traceback" not in err, err
     deadline = time.monotonic() + 30
-    while any(map(running, workers + servers)) and time.monotonic() < deadline:
+    while any(map(running, started)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in workers + servers if running(pid)]
+    assert not [pid for pid in started if running(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_a_worker_ends_when_its_writer_is_killed(tmp_path: Path) -> None:
+    """The writer killed outright (SIGKILL: no clean-up runs) while its worker is deep in a
+    slow file: the worker ends at once, and the fork server with it, instead of parsing on
+    for minutes."""
+    proc, started = ingest_in_a_slow_file(tmp_path)
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(map(running, started)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in started if running(pid)]
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

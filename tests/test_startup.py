@@ -95,17 +95,22 @@ def test_parse_loads_no_warehouse() -> None:
     assert not loaded & modules, sorted(loaded & modules)
 
 
+def loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code`."""
+    code += "; import json, sys; print(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout))
+
+
 def test_parser_workers_preload_no_writer_libraries() -> None:
     """What the fork server imports before it forks each parser worker (workers.PRELOAD: the
     parsers and the row builder) holds neither DuckDB, numpy, pyarrow nor pandas: those are
     the writer's, and each would add to every batch's start before its first file is read."""
-    code = (
-        "import importlib, json, sys; from pipeline.workers import PRELOAD; "
-        "[importlib.import_module(m) for m in PRELOAD]; print(json.dumps(sorted(sys.modules)))"
+    modules = loaded_after(
+        "import importlib; from pipeline.workers import PRELOAD; "
+        "[importlib.import_module(m) for m in PRELOAD]"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    modules = set(json.loads(run.stdout))
     assert "warehouse.rows" in modules and "parsers.structure" in modules
     writer = {"duckdb", "numpy", "pyarrow", "pandas", "scipy", "warehouse.store"}
     assert not writer & modules, sorted(writer & modules)
@@ -115,13 +120,7 @@ def test_a_batch_starts_its_fork_server_before_it_loads_the_models() -> None:
     """What api.ingest imports before it starts the parser workers' fork server (the batch
     API, the workers' module and their preload list) holds no pydantic model: the models
     (~0.1 s) load in the server and in the writer while the other starts."""
-    code = (
-        "import json, sys; import pipeline.api, pipeline.workers; "
-        "print(json.dumps(sorted(sys.modules)))"
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    modules = set(json.loads(run.stdout))
+    modules = loaded_after("import pipeline.api, pipeline.workers")
     models = {"pydantic", "schemas.notice", "parsers.blocks", "duckdb"}
     assert not models & modules, sorted(models & modules)
 
