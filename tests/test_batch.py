@@ -217,6 +217,9 @@ def test_a_terminal_ctrl_c_while_the_fork_server_loads_the_parsers_prints_no_tra
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # SIGINT as a terminal leaves it, even where the tests run with it ignored (a
+        # background job): ignored, Python would never turn it into KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     server = None
